@@ -1,0 +1,53 @@
+package com.example.orderflow.events;
+
+import java.util.List;
+
+/**
+ * Every topic name, defined once. Retry and dead-letter topics belong to one consumer
+ * group each, because several groups read {@link #ORDERS}: a shared retry topic would
+ * redeliver a record to groups that had already handled it.
+ */
+public final class Topics {
+
+	/** {@link OrderCreated} and {@link OrderCancelled}, keyed by orderId. */
+	public static final String ORDERS = "orders";
+
+	/** {@link InvoiceIssued} and {@link InvoiceVoided} from the live billing version. */
+	public static final String INVOICES = "invoices";
+
+	/** The same records from the shadow billing version. */
+	public static final String INVOICES_V2 = "invoices-v2";
+
+	/** {@link ShipmentScheduled} and {@link ShipmentCancelled}. */
+	public static final String SHIPMENTS = "shipments";
+
+	/** {@link FraudAssessed}. */
+	public static final String FRAUD_DECISIONS = "fraud-decisions";
+
+	/** {@link NotificationSent}. */
+	public static final String NOTIFICATIONS = "notifications";
+
+	/** Partitions of every topic: enough for a group of up to six busy members. */
+	public static final int PARTITIONS = 6;
+
+	/** The main topics that the cluster launcher creates. */
+	public static final List<String> MAIN = List.of(ORDERS, INVOICES, INVOICES_V2, SHIPMENTS, FRAUD_DECISIONS,
+			NOTIFICATIONS);
+
+	private Topics() {
+	}
+
+	/** The dead-letter topic of one group: {@code orders-<group>-dlt}. */
+	public static String deadLetter(String group) {
+		return ORDERS + "-" + group + "-dlt";
+	}
+
+	/** The n-th retry topic of one group (1-based): {@code orders-<group>-retry-<n>}. */
+	public static String retry(String group, int attempt) {
+		if (attempt < 1) {
+			throw new IllegalArgumentException("Retry topics count from 1, got " + attempt);
+		}
+		return ORDERS + "-" + group + "-retry-" + attempt;
+	}
+
+}

@@ -1,0 +1,78 @@
+package com.example.orderflow.kafka;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.example.orderflow.events.EventTypes;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The {@code spring.kafka.*} settings every orderflow service shares, added as the
+ * property source of lowest precedence: a service's {@code application.yml}, its
+ * environment and its command line all override them. Type ids come from
+ * {@link EventTypes}, so they are written once.
+ */
+public class OrderflowKafkaDefaults implements EnvironmentPostProcessor {
+
+	/** The name of the property source, as {@code /actuator/env} would show it. */
+	public static final String PROPERTY_SOURCE_NAME = "orderflowKafkaDefaults";
+
+	/**
+	 * The local 3-node cluster of {@code ./demo}; override with
+	 * {@code SPRING_KAFKA_BOOTSTRAP_SERVERS}.
+	 */
+	public static final String LOCAL_BOOTSTRAP_SERVERS = "127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults()));
+	}
+
+	static Map<String, Object> defaults() {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("spring.kafka.bootstrap-servers", LOCAL_BOOTSTRAP_SERVERS);
+
+		// Producers: nothing counts as written until every in-sync replica has it.
+		defaults.put("spring.kafka.producer.acks", "all");
+		defaults.put("spring.kafka.producer.properties.enable.idempotence", "true");
+		// A stable id per instance lets a restarted instance fence its own unfinished
+		// transactions.
+		defaults.put("spring.kafka.producer.transaction-id-prefix",
+				"${spring.application.name}-${orderflow.instance-id:${random.uuid}}-");
+		// Shorter than Kafka's 60 s so a crashed instance holds back read_committed
+		// readers briefly.
+		defaults.put("spring.kafka.producer.properties.transaction.timeout.ms", "15000");
+		defaults.put("spring.kafka.producer.key-serializer", "org.apache.kafka.common.serialization.StringSerializer");
+		defaults.put("spring.kafka.producer.properties.spring.json.type.mapping", EventTypes.typeMapping());
+
+		// Consumers: only committed records, offsets committed with the transaction,
+		// never auto.
+		defaults.put("spring.kafka.consumer.isolation-level", "read_committed");
+		defaults.put("spring.kafka.consumer.enable-auto-commit", "false");
+		defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
+		defaults.put("spring.kafka.consumer.key-deserializer",
+				"org.apache.kafka.common.serialization.StringDeserializer");
+		// Bytes that are not an event must reach the dead-letter topic, not stall the
+		// partition.
+		defaults.put("spring.kafka.consumer.value-deserializer",
+				"org.springframework.kafka.support.serializer.ErrorHandlingDeserializer");
+		defaults.put("spring.kafka.consumer.properties.spring.deserializer.value.delegate.class",
+				"org.springframework.kafka.support.serializer.JacksonJsonDeserializer");
+		defaults.put("spring.kafka.consumer.properties.spring.json.type.mapping", EventTypes.typeMapping());
+		defaults.put("spring.kafka.consumer.properties.spring.json.trusted.packages", EventTypes.trustedPackage());
+
+		// Operations: health, info and metrics, nothing else.
+		defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
+		defaults.put("management.endpoint.health.probes.enabled", "true");
+		defaults.put("management.endpoint.health.show-details", "always");
+		defaults.put("management.info.env.enabled", "true");
+		defaults.put("management.metrics.tags.application", "${spring.application.name}");
+		defaults.put("server.shutdown", "graceful");
+		return defaults;
+	}
+
+}

@@ -1,0 +1,79 @@
+package com.example.orderflow.testsupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three real Kafka brokers and one KRaft controller inside the test JVM, started once per
+ * JVM and shared by every test in it. This is the one place that touches Kafka's internal
+ * {@code KafkaClusterTestKit}; {@code @EmbeddedKafka(count = 3)} is broken with Kafka
+ * 4.1.
+ */
+final class InJvmKafkaCluster {
+
+	private static final Logger logger = LoggerFactory.getLogger(InJvmKafkaCluster.class);
+
+	private static volatile String bootstrapServers;
+
+	private InJvmKafkaCluster() {
+	}
+
+	static String bootstrapServers() {
+		if (bootstrapServers == null) {
+			synchronized (InJvmKafkaCluster.class) {
+				if (bootstrapServers == null) {
+					bootstrapServers = start();
+				}
+			}
+		}
+		return bootstrapServers;
+	}
+
+	private static String start() {
+		try {
+			long started = System.nanoTime();
+			Path baseDirectory = Files.createTempDirectory("orderflow-kafka-");
+			KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(false)
+				.setNumBrokerNodes(3)
+				.setNumControllerNodes(1)
+				.setBaseDirectory(baseDirectory)
+				.build())
+				// The same replication rules as the local 3-node cluster, so tests see
+				// what production sees.
+				.setConfigProp("default.replication.factor", "3")
+				.setConfigProp("min.insync.replicas", "2")
+				.setConfigProp("offsets.topic.replication.factor", "3")
+				.setConfigProp("transaction.state.log.replication.factor", "3")
+				.setConfigProp("transaction.state.log.min.isr", "2")
+				.setConfigProp("group.initial.rebalance.delay.ms", "0")
+				.setConfigProp("auto.create.topics.enable", "false")
+				.setDeleteOnClose(true)
+				.build();
+			cluster.format();
+			cluster.startup();
+			cluster.waitForReadyBrokers();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> close(cluster), "in-jvm-kafka-shutdown"));
+			logger.info("Kafka for tests: in-JVM KRaft cluster, 3 brokers + 1 controller, at {} (up in {} ms)",
+					cluster.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
+			return cluster.bootstrapServers();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not start the in-JVM Kafka cluster", ex);
+		}
+	}
+
+	private static void close(KafkaClusterTestKit cluster) {
+		try {
+			cluster.close();
+		}
+		catch (Exception ex) {
+			logger.warn("In-JVM Kafka cluster did not close cleanly", ex);
+		}
+	}
+
+}
