@@ -48,10 +48,6 @@ public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amou
 		return new Money(this.amount.multiply(rate), this.currency);
 	}
 
-	public boolean isNegative() {
-		return this.amount.signum() < 0;
-	}
-
 	private void requireSameCurrency(Money other) {
 		if (!this.currency.equals(other.currency)) {
 			throw new IllegalArgumentException("Currency mismatch: " + this.currency + " and " + other.currency);

@@ -12,9 +12,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.RecordInterceptor;
@@ -68,6 +70,16 @@ public class ConsumerServiceAutoConfiguration {
 				}, backOff, template, true);
 		processor.addNotRetryableExceptions(RejectedEventException.class);
 		return processor;
+	}
+
+	/**
+	 * Every transaction leaves a commit marker after its last record, so a group that
+	 * committed "last record + 1" would show a lag of one forever; when idle, commit the
+	 * real position.
+	 */
+	@Bean
+	ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> consumerServiceContainerCustomizer() {
+		return (container) -> container.getContainerProperties().setFixTxOffsets(true);
 	}
 
 	@Bean

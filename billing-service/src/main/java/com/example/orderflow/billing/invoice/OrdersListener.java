@@ -1,0 +1,38 @@
+package com.example.orderflow.billing.invoice;
+
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.Topics;
+
+import org.springframework.kafka.annotation.KafkaHandler;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Order events in, invoice events out, in one Kafka transaction per record: the invoice
+ * and the consumer offset commit together. The group is the billing version's.
+ */
+@Component
+@KafkaListener(topics = Topics.ORDERS, groupId = "#{@billingVersion.group()}")
+class OrdersListener {
+
+	private final Invoicing invoicing;
+
+	private final InvoiceTopic invoices;
+
+	OrdersListener(Invoicing invoicing, InvoiceTopic invoices) {
+		this.invoicing = invoicing;
+		this.invoices = invoices;
+	}
+
+	@KafkaHandler
+	void on(OrderCreated event) {
+		this.invoices.publish(this.invoicing.issue(event));
+	}
+
+	@KafkaHandler
+	void on(OrderCancelled event) {
+		this.invoices.publish(this.invoicing.voidInvoice(event));
+	}
+
+}

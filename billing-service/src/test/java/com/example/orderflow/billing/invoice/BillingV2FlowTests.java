@@ -1,0 +1,107 @@
+package com.example.orderflow.billing.invoice;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.InvoiceIssued;
+import com.example.orderflow.events.InvoiceVoided;
+import com.example.orderflow.events.Money;
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.OrderLine;
+import com.example.orderflow.events.ResultEvent;
+import com.example.orderflow.events.Topics;
+import com.example.orderflow.testsupport.ListenerAssignments;
+import com.example.orderflow.testsupport.RealKafka;
+import com.example.orderflow.testsupport.TestKafkaClients;
+import com.example.orderflow.testsupport.TestOrders;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@SpringBootTest(properties = "billing.version=v2")
+@RealKafka
+class BillingV2FlowTests {
+
+	@Autowired
+	private KafkaListenerEndpointRegistry registry;
+
+	@Autowired
+	private KafkaConnectionDetails kafka;
+
+	@Autowired
+	private Environment environment;
+
+	private TestKafkaClients clients;
+
+	@BeforeEach
+	void awaitPartitions() {
+		ListenerAssignments.awaitAssigned(this.registry);
+		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
+	}
+
+	@Test
+	void listensAsTheShadowGroupOnItsOwnPort() {
+		assertThat(this.registry.getListenerContainers()).extracting(MessageListenerContainer::getGroupId)
+			.containsExactly(ConsumerGroups.BILLING_V2);
+		assertThat(this.environment.getProperty("server.port")).isEqualTo("8083");
+	}
+
+	@Test
+	void shadowVersionWritesExactlyOneV2InvoiceEventPerOrderEventToItsOwnTopic() {
+		// Rounds to 1.32 tax per line where v1 has 1.33 on the total: see InvoicingTests.
+		UUID orderId = UUID.randomUUID();
+		List<OrderLine> lines = List.of(new OrderLine("SKU-A", 1, Money.of("2.49", "EUR")),
+				new OrderLine("SKU-B", 1, Money.of("4.49", "EUR")));
+		OrderCreated differing = new OrderCreated(UUID.randomUUID(), orderId, "customer-3", lines,
+				Money.of("6.98", "EUR"), "DE", Instant.now());
+		OrderCreated cancelled = TestOrders.created();
+		OrderCancelled cancellation = TestOrders.cancelled(cancelled);
+
+		this.clients.send(Topics.ORDERS, differing, cancelled, cancellation);
+
+		Set<UUID> orderIds = Set.of(differing.orderId(), cancelled.orderId());
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.untilAsserted(
+					() -> assertThat(resultsFor(Topics.INVOICES_V2, orderIds)).extracting(ResultEvent::causationId)
+						.containsExactlyInAnyOrder(differing.eventId(), cancelled.eventId(), cancellation.eventId()));
+
+		List<ResultEvent> results = resultsFor(Topics.INVOICES_V2, orderIds);
+		assertThat(results).filteredOn((event) -> event.causationId().equals(differing.eventId()))
+			.singleElement()
+			.isInstanceOfSatisfying(InvoiceIssued.class, (invoice) -> {
+				assertThat(invoice.tax()).isEqualTo(Money.of("1.32", "EUR"));
+				assertThat(invoice.total()).isEqualTo(Money.of("8.30", "EUR"));
+			});
+		assertThat(results).extracting(BillingV2FlowTests::billingVersion).containsOnly("v2");
+	}
+
+	private List<ResultEvent> resultsFor(String topic, Set<UUID> orderIds) {
+		return this.clients.committedEvents(topic)
+			.stream()
+			.filter(ResultEvent.class::isInstance)
+			.map(ResultEvent.class::cast)
+			.filter((event) -> orderIds.contains(event.orderId()))
+			.toList();
+	}
+
+	private static String billingVersion(ResultEvent event) {
+		return (event instanceof InvoiceIssued issued) ? issued.billingVersion()
+				: ((InvoiceVoided) event).billingVersion();
+	}
+
+}

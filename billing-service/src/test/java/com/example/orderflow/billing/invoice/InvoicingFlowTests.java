@@ -1,0 +1,100 @@
+package com.example.orderflow.billing.invoice;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.InvoiceIssued;
+import com.example.orderflow.events.InvoiceVoided;
+import com.example.orderflow.events.Money;
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.ResultEvent;
+import com.example.orderflow.events.Topics;
+import com.example.orderflow.testsupport.ListenerAssignments;
+import com.example.orderflow.testsupport.RealKafka;
+import com.example.orderflow.testsupport.TestKafkaClients;
+import com.example.orderflow.testsupport.TestOrders;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@SpringBootTest
+@RealKafka
+class InvoicingFlowTests {
+
+	@Autowired
+	private KafkaListenerEndpointRegistry registry;
+
+	@Autowired
+	private KafkaConnectionDetails kafka;
+
+	@Autowired
+	private Environment environment;
+
+	private TestKafkaClients clients;
+
+	@BeforeEach
+	void awaitPartitions() {
+		ListenerAssignments.awaitAssigned(this.registry);
+		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
+	}
+
+	@Test
+	void listensAsTheLiveBillingGroupOnItsPortByDefault() {
+		assertThat(this.registry.getListenerContainers()).extracting(MessageListenerContainer::getGroupId)
+			.containsExactly(ConsumerGroups.BILLING);
+		assertThat(this.environment.getProperty("server.port")).isEqualTo("8082");
+	}
+
+	@Test
+	void everyOrderEventGetsExactlyOneInvoiceEvent() {
+		OrderCreated kept = TestOrders.created();
+		OrderCreated cancelled = TestOrders.created(UUID.randomUUID(), "customer-2", "NL");
+		OrderCancelled cancellation = TestOrders.cancelled(cancelled);
+
+		this.clients.send(Topics.ORDERS, kept, cancelled, cancellation);
+
+		Set<UUID> orderIds = Set.of(kept.orderId(), cancelled.orderId());
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> assertThat(resultsFor(Topics.INVOICES, orderIds)).extracting(ResultEvent::causationId)
+				.containsExactlyInAnyOrder(kept.eventId(), cancelled.eventId(), cancellation.eventId()));
+
+		List<ResultEvent> results = resultsFor(Topics.INVOICES, orderIds);
+		assertThat(results).filteredOn((event) -> event.causationId().equals(kept.eventId()))
+			.singleElement()
+			.isInstanceOfSatisfying(InvoiceIssued.class, (invoice) -> {
+				// TestOrders: 2 x 12.50 + 3 x 1.99 = 30.97 net, 19% German tax
+				assertThat(invoice.net()).isEqualTo(Money.of("30.97", "EUR"));
+				assertThat(invoice.tax()).isEqualTo(Money.of("5.88", "EUR"));
+				assertThat(invoice.total()).isEqualTo(Money.of("36.85", "EUR"));
+				assertThat(invoice.billingVersion()).isEqualTo("v1");
+			});
+		assertThat(results).filteredOn((event) -> event.causationId().equals(cancellation.eventId()))
+			.singleElement()
+			.isInstanceOfSatisfying(InvoiceVoided.class,
+					(voided) -> assertThat(voided.orderId()).isEqualTo(cancelled.orderId()));
+	}
+
+	private List<ResultEvent> resultsFor(String topic, Set<UUID> orderIds) {
+		return this.clients.committedEvents(topic)
+			.stream()
+			.filter(ResultEvent.class::isInstance)
+			.map(ResultEvent.class::cast)
+			.filter((event) -> orderIds.contains(event.orderId()))
+			.toList();
+	}
+
+}

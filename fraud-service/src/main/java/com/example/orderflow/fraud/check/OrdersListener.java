@@ -1,0 +1,39 @@
+package com.example.orderflow.fraud.check;
+
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.Topics;
+
+import org.springframework.kafka.annotation.KafkaHandler;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Order events in, fraud assessments out, in one Kafka transaction per record: the
+ * assessment and the consumer offset commit together.
+ */
+@Component
+@KafkaListener(topics = Topics.ORDERS, groupId = ConsumerGroups.FRAUD)
+class OrdersListener {
+
+	private final FraudCheck fraudCheck;
+
+	private final FraudDecisionTopic decisions;
+
+	OrdersListener(FraudCheck fraudCheck, FraudDecisionTopic decisions) {
+		this.fraudCheck = fraudCheck;
+		this.decisions = decisions;
+	}
+
+	@KafkaHandler
+	void on(OrderCreated event) {
+		this.decisions.publish(this.fraudCheck.assess(event));
+	}
+
+	@KafkaHandler
+	void on(OrderCancelled event) {
+		this.decisions.publish(this.fraudCheck.reassess(event));
+	}
+
+}

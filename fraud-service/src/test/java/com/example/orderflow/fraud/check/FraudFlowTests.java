@@ -1,0 +1,88 @@
+package com.example.orderflow.fraud.check;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.example.orderflow.events.FraudAssessed;
+import com.example.orderflow.events.FraudDecision;
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.Topics;
+import com.example.orderflow.testsupport.ListenerAssignments;
+import com.example.orderflow.testsupport.RealKafka;
+import com.example.orderflow.testsupport.TestKafkaClients;
+import com.example.orderflow.testsupport.TestOrders;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@SpringBootTest
+@RealKafka
+class FraudFlowTests {
+
+	@Autowired
+	private KafkaListenerEndpointRegistry registry;
+
+	@Autowired
+	private KafkaConnectionDetails kafka;
+
+	private TestKafkaClients clients;
+
+	@BeforeEach
+	void awaitPartitions() {
+		ListenerAssignments.awaitAssigned(this.registry);
+		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
+	}
+
+	@Test
+	void everyOrderEventGetsExactlyOneAssessment() {
+		OrderCreated ordinary = TestOrders.created();
+		OrderCreated blocked = TestOrders.created(UUID.randomUUID(), "blocked-" + UUID.randomUUID(), "DE");
+		OrderCancelled cancellation = TestOrders.cancelled(blocked);
+
+		this.clients.send(Topics.ORDERS, ordinary, blocked, cancellation);
+
+		Set<UUID> orderIds = Set.of(ordinary.orderId(), blocked.orderId());
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> assertThat(assessmentsOf(orderIds)).extracting(FraudAssessed::causationId)
+				.containsExactlyInAnyOrder(ordinary.eventId(), blocked.eventId(), cancellation.eventId()));
+
+		List<FraudAssessed> assessments = assessmentsOf(orderIds);
+		assertThat(assessments).filteredOn((assessed) -> assessed.causationId().equals(ordinary.eventId()))
+			.singleElement()
+			.extracting(FraudAssessed::decision)
+			.isEqualTo(FraudDecision.APPROVED);
+		assertThat(assessments).filteredOn((assessed) -> assessed.causationId().equals(blocked.eventId()))
+			.singleElement()
+			.satisfies((assessed) -> {
+				assertThat(assessed.decision()).isEqualTo(FraudDecision.REJECTED);
+				assertThat(assessed.reasons()).containsExactly("customer on block list");
+			});
+		assertThat(assessments).filteredOn((assessed) -> assessed.causationId().equals(cancellation.eventId()))
+			.singleElement()
+			.satisfies((assessed) -> {
+				assertThat(assessed.decision()).isEqualTo(FraudDecision.REJECTED);
+				assertThat(assessed.reasons()).containsExactly("customer on block list", "order cancelled");
+			});
+	}
+
+	private List<FraudAssessed> assessmentsOf(Set<UUID> orderIds) {
+		return this.clients.committedEvents(Topics.FRAUD_DECISIONS)
+			.stream()
+			.filter(FraudAssessed.class::isInstance)
+			.map(FraudAssessed.class::cast)
+			.filter((assessed) -> orderIds.contains(assessed.orderId()))
+			.toList();
+	}
+
+}

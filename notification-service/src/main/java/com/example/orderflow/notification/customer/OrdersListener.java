@@ -1,0 +1,39 @@
+package com.example.orderflow.notification.customer;
+
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.Topics;
+
+import org.springframework.kafka.annotation.KafkaHandler;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Order events in, notification records out, in one Kafka transaction per record: the
+ * record and the consumer offset commit together.
+ */
+@Component
+@KafkaListener(topics = Topics.ORDERS, groupId = ConsumerGroups.NOTIFICATION)
+class OrdersListener {
+
+	private final Notifications notifications;
+
+	private final NotificationTopic topic;
+
+	OrdersListener(Notifications notifications, NotificationTopic topic) {
+		this.notifications = notifications;
+		this.topic = topic;
+	}
+
+	@KafkaHandler
+	void on(OrderCreated event) {
+		this.topic.publish(this.notifications.confirm(event));
+	}
+
+	@KafkaHandler
+	void on(OrderCancelled event) {
+		this.topic.publish(this.notifications.confirmCancellation(event));
+	}
+
+}

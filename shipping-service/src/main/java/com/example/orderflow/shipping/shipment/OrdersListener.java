@@ -1,0 +1,39 @@
+package com.example.orderflow.shipping.shipment;
+
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.Topics;
+
+import org.springframework.kafka.annotation.KafkaHandler;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Order events in, shipment events out, in one Kafka transaction per record: the shipment
+ * event and the consumer offset commit together.
+ */
+@Component
+@KafkaListener(topics = Topics.ORDERS, groupId = ConsumerGroups.SHIPPING)
+class OrdersListener {
+
+	private final Shipments shipments;
+
+	private final ShipmentTopic topic;
+
+	OrdersListener(Shipments shipments, ShipmentTopic topic) {
+		this.shipments = shipments;
+		this.topic = topic;
+	}
+
+	@KafkaHandler
+	void on(OrderCreated event) {
+		this.topic.publish(this.shipments.schedule(event));
+	}
+
+	@KafkaHandler
+	void on(OrderCancelled event) {
+		this.topic.publish(this.shipments.cancel(event));
+	}
+
+}
