@@ -2,6 +2,7 @@ package com.example.orderflow.testsupport;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.example.orderflow.events.DomainEvent;
 import com.example.orderflow.events.EventTypes;
+import com.example.orderflow.events.ResultEvent;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -25,6 +28,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Plain Kafka clients for the test side of a flow: produce events exactly as the orders
@@ -69,13 +75,21 @@ public final class TestKafkaClients {
 	 * bytes are not an orderflow event.
 	 */
 	public List<ConsumerRecord<String, Object>> readCommitted(String topic) {
+		return readCommitted(topic, new LenientEventDeserializer());
+	}
+
+	/** Like {@link #readCommitted(String)}, with the values as the bytes on the wire. */
+	public List<ConsumerRecord<String, byte[]>> readCommittedBytes(String topic) {
+		return readCommitted(topic, new ByteArrayDeserializer());
+	}
+
+	private <V> List<ConsumerRecord<String, V>> readCommitted(String topic, Deserializer<V> values) {
 		Map<String, Object> config = new HashMap<>();
 		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
-		try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-				new LenientEventDeserializer())) {
+		try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
 			List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30))
 				.stream()
 				.map((info) -> new TopicPartition(topic, info.partition()))
@@ -83,7 +97,7 @@ public final class TestKafkaClients {
 			consumer.assign(partitions);
 			consumer.seekToBeginning(partitions);
 			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-			List<ConsumerRecord<String, Object>> records = new ArrayList<>();
+			List<ConsumerRecord<String, V>> records = new ArrayList<>();
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 			while (partitions.stream().anyMatch((tp) -> consumer.position(tp) < end.get(tp))) {
 				if (System.nanoTime() > deadline) {
@@ -93,6 +107,29 @@ public final class TestKafkaClients {
 			}
 			return records;
 		}
+	}
+
+	/** The committed result events on a topic that belong to the given orders. */
+	public List<ResultEvent> resultsFor(String topic, Collection<UUID> orderIds) {
+		return committedEvents(topic).stream()
+			.filter(ResultEvent.class::isInstance)
+			.map(ResultEvent.class::cast)
+			.filter((event) -> orderIds.contains(event.orderId()))
+			.toList();
+	}
+
+	/**
+	 * Waits until the topic holds exactly one result for each of the given input events
+	 * (matched by {@code causationId}) and nothing else for these orders: the
+	 * exactly-once check of a consumer group, seen from downstream.
+	 */
+	public List<ResultEvent> awaitExactlyOneResultPerEvent(String topic, Collection<UUID> orderIds, UUID... eventIds) {
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> assertThat(resultsFor(topic, orderIds)).extracting(ResultEvent::causationId)
+				.as("causation ids of the results on %s", topic)
+				.containsExactlyInAnyOrder(eventIds));
+		return resultsFor(topic, orderIds);
 	}
 
 	/** The event values of every committed record of a topic, in partition order. */

@@ -3,28 +3,21 @@ package com.example.orderflow.billing.invoice;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.InvoiceIssued;
 import com.example.orderflow.events.OrderCreated;
-import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import com.example.orderflow.testsupport.TestOrders;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,15 +45,12 @@ class DeadLetterFlowTests {
 	@Autowired
 	private KafkaConnectionDetails kafka;
 
-	private String bootstrapServers;
-
 	private TestKafkaClients clients;
 
 	@BeforeEach
 	void awaitPartitions() {
 		ListenerAssignments.awaitAssigned(this.registry);
-		this.bootstrapServers = String.join(",", this.kafka.getBootstrapServers());
-		this.clients = new TestKafkaClients(this.bootstrapServers);
+		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
 	}
 
 	@Test
@@ -73,7 +63,8 @@ class DeadLetterFlowTests {
 		this.clients.sendBytes(Topics.ORDERS, orderId.toString(), poison);
 		this.clients.send(Topics.ORDERS, order);
 
-		ConsumerRecord<String, byte[]> original = readCommittedBytes(Topics.ORDERS).stream()
+		ConsumerRecord<String, byte[]> original = this.clients.readCommittedBytes(Topics.ORDERS)
+			.stream()
 			.filter((record) -> orderId.toString().equals(record.key())
 					&& record.headers().lastHeader("__TypeId__") == null)
 			.findFirst()
@@ -81,9 +72,10 @@ class DeadLetterFlowTests {
 		String deadLetterTopic = Topics.deadLetter(ConsumerGroups.BILLING);
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(500))
-			.untilAsserted(() -> assertThat(keyed(readCommittedBytes(deadLetterTopic), orderId)).hasSize(1));
+			.untilAsserted(
+					() -> assertThat(keyed(this.clients.readCommittedBytes(deadLetterTopic), orderId)).hasSize(1));
 
-		ConsumerRecord<String, byte[]> parked = keyed(readCommittedBytes(deadLetterTopic), orderId).get(0);
+		ConsumerRecord<String, byte[]> parked = keyed(this.clients.readCommittedBytes(deadLetterTopic), orderId).get(0);
 		assertThat(parked.value()).isEqualTo(poison);
 		assertThat(parked.partition()).isEqualTo(original.partition());
 		assertThat(header(parked, KafkaHeaders.DLT_ORIGINAL_TOPIC)).map(DeadLetterFlowTests::text)
@@ -100,15 +92,10 @@ class DeadLetterFlowTests {
 		assertThat(header(parked, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).map(DeadLetterFlowTests::text)
 			.hasValueSatisfying((trace) -> assertThat(trace).contains("DeserializationException"));
 
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.untilAsserted(() -> assertThat(this.clients.committedEvents(Topics.INVOICES))
-				.filteredOn(ResultEvent.class::isInstance)
-				.map(ResultEvent.class::cast)
-				.filteredOn((event) -> event.orderId().equals(orderId))
-				.singleElement()
-				.isInstanceOfSatisfying(InvoiceIssued.class,
-						(invoice) -> assertThat(invoice.causationId()).isEqualTo(order.eventId())));
+		assertThat(this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, Set.of(orderId), order.eventId()))
+			.singleElement()
+			.isInstanceOfSatisfying(InvoiceIssued.class,
+					(invoice) -> assertThat(invoice.causationId()).isEqualTo(order.eventId()));
 	}
 
 	private static List<ConsumerRecord<String, byte[]>> keyed(List<ConsumerRecord<String, byte[]>> records,
@@ -122,35 +109,6 @@ class DeadLetterFlowTests {
 
 	private static String text(byte[] value) {
 		return new String(value, StandardCharsets.UTF_8);
-	}
-
-	/**
-	 * Every committed record of a topic with its value as raw bytes: TestKafkaClients
-	 * reads values as events, which a poison record is not.
-	 */
-	private List<ConsumerRecord<String, byte[]>> readCommittedBytes(String topic) {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers,
-				ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-				false);
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-				new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30))
-				.stream()
-				.map((info) -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-			List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < end.get(partition))) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("Could not read " + topic + " to its end within 60 s");
-				}
-				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-			}
-			return records;
-		}
 	}
 
 }

@@ -1,6 +1,5 @@
 package com.example.orderflow.billing.invoice;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -28,7 +27,6 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 @SpringBootTest
 @RealKafka
@@ -67,12 +65,8 @@ class InvoicingFlowTests {
 		this.clients.send(Topics.ORDERS, kept, cancelled, cancellation);
 
 		Set<UUID> orderIds = Set.of(kept.orderId(), cancelled.orderId());
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.untilAsserted(() -> assertThat(resultsFor(Topics.INVOICES, orderIds)).extracting(ResultEvent::causationId)
-				.containsExactlyInAnyOrder(kept.eventId(), cancelled.eventId(), cancellation.eventId()));
-
-		List<ResultEvent> results = resultsFor(Topics.INVOICES, orderIds);
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, orderIds,
+				kept.eventId(), cancelled.eventId(), cancellation.eventId());
 		assertThat(results).filteredOn((event) -> event.causationId().equals(kept.eventId()))
 			.singleElement()
 			.isInstanceOfSatisfying(InvoiceIssued.class, (invoice) -> {
@@ -86,15 +80,6 @@ class InvoicingFlowTests {
 			.singleElement()
 			.isInstanceOfSatisfying(InvoiceVoided.class,
 					(voided) -> assertThat(voided.orderId()).isEqualTo(cancelled.orderId()));
-	}
-
-	private List<ResultEvent> resultsFor(String topic, Set<UUID> orderIds) {
-		return this.clients.committedEvents(topic)
-			.stream()
-			.filter(ResultEvent.class::isInstance)
-			.map(ResultEvent.class::cast)
-			.filter((event) -> orderIds.contains(event.orderId()))
-			.toList();
 	}
 
 }

@@ -1,6 +1,5 @@
 package com.example.orderflow.fraud.check;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -9,6 +8,7 @@ import com.example.orderflow.events.FraudAssessed;
 import com.example.orderflow.events.FraudDecision;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
@@ -23,7 +23,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 @SpringBootTest
 @RealKafka
@@ -52,12 +51,11 @@ class FraudFlowTests {
 		this.clients.send(Topics.ORDERS, ordinary, blocked, cancellation);
 
 		Set<UUID> orderIds = Set.of(ordinary.orderId(), blocked.orderId());
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.untilAsserted(() -> assertThat(assessmentsOf(orderIds)).extracting(FraudAssessed::causationId)
-				.containsExactlyInAnyOrder(ordinary.eventId(), blocked.eventId(), cancellation.eventId()));
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.FRAUD_DECISIONS, orderIds,
+				ordinary.eventId(), blocked.eventId(), cancellation.eventId());
 
-		List<FraudAssessed> assessments = assessmentsOf(orderIds);
+		assertThat(results).hasOnlyElementsOfType(FraudAssessed.class);
+		List<FraudAssessed> assessments = results.stream().map(FraudAssessed.class::cast).toList();
 		assertThat(assessments).filteredOn((assessed) -> assessed.causationId().equals(ordinary.eventId()))
 			.singleElement()
 			.extracting(FraudAssessed::decision)
@@ -74,15 +72,6 @@ class FraudFlowTests {
 				assertThat(assessed.decision()).isEqualTo(FraudDecision.REJECTED);
 				assertThat(assessed.reasons()).containsExactly("customer on block list", "order cancelled");
 			});
-	}
-
-	private List<FraudAssessed> assessmentsOf(Set<UUID> orderIds) {
-		return this.clients.committedEvents(Topics.FRAUD_DECISIONS)
-			.stream()
-			.filter(FraudAssessed.class::isInstance)
-			.map(FraudAssessed.class::cast)
-			.filter((assessed) -> orderIds.contains(assessed.orderId()))
-			.toList();
 	}
 
 }

@@ -1,5 +1,7 @@
 package com.example.orderflow.kafka.consumer;
 
+import java.util.Map;
+
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -7,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -85,6 +88,16 @@ public class ConsumerServiceAutoConfiguration {
 	@Bean
 	RecordInterceptor<Object, Object> consumerServiceRecordObservation(ConsumerService service, MeterRegistry meters) {
 		return new RecordObservation(meters, service.group());
+	}
+
+	/**
+	 * {@code /actuator/info} says which group this is and which topics it reads and
+	 * writes.
+	 */
+	@Bean
+	InfoContributor consumerServiceInfo(ConsumerService service) {
+		return (info) -> info.withDetail("consumer", Map.of("group", service.group(), "consumes", Topics.ORDERS,
+				"produces", service.outputTopic(), "deadLetterTopic", service.deadLetterTopic()));
 	}
 
 	private static NewTopic topic(String name) {

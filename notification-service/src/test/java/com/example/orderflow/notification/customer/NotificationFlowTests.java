@@ -1,6 +1,5 @@
 package com.example.orderflow.notification.customer;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -9,6 +8,7 @@ import com.example.orderflow.events.NotificationKind;
 import com.example.orderflow.events.NotificationSent;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
@@ -23,7 +23,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 @SpringBootTest
 @RealKafka
@@ -52,12 +51,11 @@ class NotificationFlowTests {
 		this.clients.send(Topics.ORDERS, kept, cancelled, cancellation);
 
 		Set<UUID> orderIds = Set.of(kept.orderId(), cancelled.orderId());
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.untilAsserted(() -> assertThat(notificationsOf(orderIds)).extracting(NotificationSent::causationId)
-				.containsExactlyInAnyOrder(kept.eventId(), cancelled.eventId(), cancellation.eventId()));
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.NOTIFICATIONS, orderIds,
+				kept.eventId(), cancelled.eventId(), cancellation.eventId());
 
-		List<NotificationSent> sent = notificationsOf(orderIds);
+		assertThat(results).hasOnlyElementsOfType(NotificationSent.class);
+		List<NotificationSent> sent = results.stream().map(NotificationSent.class::cast).toList();
 		assertThat(sent).extracting(NotificationSent::channel).containsOnly("log");
 		assertThat(sent).filteredOn((notification) -> notification.causationId().equals(kept.eventId()))
 			.singleElement()
@@ -71,15 +69,6 @@ class NotificationFlowTests {
 				assertThat(notification.kind()).isEqualTo(NotificationKind.ORDER_CANCELLATION);
 				assertThat(notification.recipient()).isEqualTo("customer-2");
 			});
-	}
-
-	private List<NotificationSent> notificationsOf(Set<UUID> orderIds) {
-		return this.clients.committedEvents(Topics.NOTIFICATIONS)
-			.stream()
-			.filter(NotificationSent.class::isInstance)
-			.map(NotificationSent.class::cast)
-			.filter((notification) -> orderIds.contains(notification.orderId()))
-			.toList();
 	}
 
 }

@@ -1,6 +1,5 @@
 package com.example.orderflow.shipping.shipment;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -24,7 +23,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 @SpringBootTest
 @RealKafka
@@ -53,8 +51,8 @@ class ShippingFlowTests {
 		this.clients.send(Topics.ORDERS, shipped, cancelled, cancellation);
 
 		Set<UUID> orderIds = Set.of(shipped.orderId(), cancelled.orderId());
-		awaitExactlyOneResultPerEvent(orderIds, shipped.eventId(), cancelled.eventId(), cancellation.eventId());
-		List<ResultEvent> results = resultsFor(orderIds);
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, orderIds,
+				shipped.eventId(), cancelled.eventId(), cancellation.eventId());
 		assertThat(results).filteredOn((event) -> event.causationId().equals(shipped.eventId()))
 			.singleElement()
 			.isInstanceOfSatisfying(ShipmentScheduled.class,
@@ -73,29 +71,13 @@ class ShippingFlowTests {
 		// order.
 		this.clients.send(Topics.ORDERS, cancellation, order);
 
-		awaitExactlyOneResultPerEvent(Set.of(order.orderId()), cancellation.eventId(), order.eventId());
-		assertThat(resultsFor(Set.of(order.orderId())))
+		assertThat(this.clients.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, Set.of(order.orderId()),
+				cancellation.eventId(), order.eventId()))
 			.allSatisfy((event) -> assertThat(event).isInstanceOf(ShipmentCancelled.class))
 			.filteredOn((event) -> event.causationId().equals(order.eventId()))
 			.singleElement()
 			.extracting((event) -> ((ShipmentCancelled) event).reason())
 			.isEqualTo("cancelled before scheduling");
-	}
-
-	private void awaitExactlyOneResultPerEvent(Set<UUID> orderIds, UUID... eventIds) {
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.untilAsserted(() -> assertThat(resultsFor(orderIds)).extracting(ResultEvent::causationId)
-				.containsExactlyInAnyOrder(eventIds));
-	}
-
-	private List<ResultEvent> resultsFor(Set<UUID> orderIds) {
-		return this.clients.committedEvents(Topics.SHIPMENTS)
-			.stream()
-			.filter(ResultEvent.class::isInstance)
-			.map(ResultEvent.class::cast)
-			.filter((event) -> orderIds.contains(event.orderId()))
-			.toList();
 	}
 
 }
