@@ -159,8 +159,10 @@ public final class TestKafkaClients {
 		private final JacksonJsonDeserializer<Object> json = new JacksonJsonDeserializer<>();
 
 		LenientEventDeserializer() {
-			this.json.configure(Map.of("spring.json.type.mapping", EventTypes.typeMapping(),
-					"spring.json.trusted.packages", EventTypes.trustedPackage()), false);
+			// Keep the __TypeId__ header: tests check what travelled on the wire.
+			this.json
+				.configure(Map.of("spring.json.type.mapping", EventTypes.typeMapping(), "spring.json.trusted.packages",
+						EventTypes.trustedPackage(), "spring.json.remove.type.headers", false), false);
 		}
 
 		@Override

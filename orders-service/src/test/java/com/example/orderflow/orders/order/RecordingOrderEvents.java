@@ -1,0 +1,57 @@
+package com.example.orderflow.orders.order;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.OrderEvent;
+
+/**
+ * A stand-in for the outbound adapter in tests that are about HTTP or the domain, not
+ * Kafka: it records what would have been written, or fails as a dead cluster would. The
+ * Kafka path itself is proven against a real cluster in {@code OrdersOnKafkaTests}.
+ */
+class RecordingOrderEvents extends OrderEvents {
+
+	private final List<OrderEvent> published = new CopyOnWriteArrayList<>();
+
+	private volatile boolean clusterDown;
+
+	RecordingOrderEvents() {
+		// Every method that would touch the template is overridden.
+		super(null);
+	}
+
+	@Override
+	void created(OrderCreated event) {
+		publish(event);
+	}
+
+	@Override
+	void cancelled(OrderCancelled event) {
+		publish(event);
+	}
+
+	private void publish(OrderEvent event) {
+		if (this.clusterDown) {
+			throw new OrderEventsUnavailableException("The cluster did not commit " + event.orderId(),
+					new IllegalStateException("cluster down (test)"));
+		}
+		this.published.add(event);
+	}
+
+	List<OrderEvent> published() {
+		return List.copyOf(this.published);
+	}
+
+	void clusterDown(boolean down) {
+		this.clusterDown = down;
+	}
+
+	void reset() {
+		this.published.clear();
+		this.clusterDown = false;
+	}
+
+}
