@@ -1,0 +1,377 @@
+package com.example.orderflow.cluster.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.process.PidFile;
+import com.example.orderflow.cluster.process.Termination;
+import com.example.orderflow.cluster.service.ServiceProcess;
+import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.cluster.status.ClusterStatus;
+import com.example.orderflow.cluster.status.TextTable;
+
+/**
+ * The command line behind {@code ./demo}: {@code up}, {@code cluster}, {@code status},
+ * {@code orders [n]}, {@code down}, {@code clean}. Run with no command for {@code up}.
+ */
+public final class Demo {
+
+	/**
+	 * The PID file of a running {@code up} or {@code cluster}, so that {@code down} can
+	 * stop it.
+	 */
+	private static final String LAUNCHER = "launcher";
+
+	private static final String KAFKA_NODE = "kafka-node-";
+
+	private static final Duration SERVICES_READY = Duration.ofMinutes(3);
+
+	private static final Duration RESULTS = Duration.ofSeconds(90);
+
+	/** The launcher stops services (20 s at most) and then the cluster (30 s at most). */
+	private static final Duration LAUNCHER_STOP = Duration.ofSeconds(90);
+
+	private static final int DEFAULT_ORDERS = 5;
+
+	private final DemoOptions options;
+
+	private final PrintStream out;
+
+	private final Progress progress;
+
+	Demo(DemoOptions options, PrintStream out) {
+		this.options = options;
+		this.out = out;
+		this.progress = new Progress(out);
+	}
+
+	public static void main(String[] args) {
+		DemoOptions options;
+		try {
+			options = DemoOptions.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.err.print(DemoOptions.USAGE);
+			System.exit(2);
+			return;
+		}
+		logTo(options.dataDirectory().resolve("logs").resolve("launcher.log"));
+		int exitCode;
+		try {
+			exitCode = new Demo(options, System.out).run();
+		}
+		catch (RuntimeException ex) {
+			System.err.println();
+			System.err.println("Failed: " + ex.getMessage());
+			exitCode = 1;
+		}
+		System.exit(exitCode);
+	}
+
+	/** The launcher's own Kafka clients log to a file: the terminal is for progress. */
+	private static void logTo(Path logFile) {
+		System.setProperty("orderflow.launcher.log-file", logFile.toString());
+		System.setProperty("log4j2.configurationFile", Demo.class.getResource("launcher-log4j2.xml").toString());
+	}
+
+	int run() {
+		return switch (this.options.command()) {
+			case "up" -> up(true);
+			case "cluster" -> up(false);
+			case "down" -> down();
+			case "status" -> status();
+			case "clean" -> clean();
+			case "orders" -> orders();
+			case "help" -> help();
+			default -> {
+				this.out.println("Unknown command " + this.options.command());
+				this.out.print(DemoOptions.USAGE);
+				yield 2;
+			}
+		};
+	}
+
+	private int help() {
+		this.out.print(DemoOptions.USAGE);
+		return 0;
+	}
+
+	/**
+	 * Starts everything, then blocks until SIGINT or SIGTERM; the shutdown hook stops it
+	 * all.
+	 */
+	private int up(boolean withServices) {
+		List<ServiceProcess.Spec> services = withServices ? this.options.services() : List.of();
+		List<Path> missing = services.stream()
+			.map(ServiceProcess.Spec::jar)
+			.filter((jar) -> !Files.isRegularFile(jar))
+			.toList();
+		if (!missing.isEmpty()) {
+			throw new IllegalStateException(
+					"Missing service jars (build them: ./mvnw -DskipTests package): " + missing);
+		}
+		PidFile launcher = PidFile.of(pidDirectory(), LAUNCHER);
+		launcher.liveProcess().ifPresent((running) -> {
+			throw new IllegalStateException("./demo is already running (pid " + running.pid() + ") with data in "
+					+ this.options.dataDirectory() + ": stop it with ./demo down");
+		});
+		launcher.write(ProcessHandle.current());
+		AtomicReference<LocalCluster> cluster = new AtomicReference<>();
+		AtomicReference<Stack> stack = new AtomicReference<>();
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> stopAll(cluster.get(), stack.get(), launcher), "demo-stop"));
+		this.progress.accept("data in " + this.options.dataDirectory() + ", logs in " + logDirectory());
+		cluster.set(LocalCluster.start(this.options.layout(), this.progress));
+		if (withServices) {
+			stack.set(Stack.start(services, logDirectory(), cluster.get().bootstrapServers(), SERVICES_READY,
+					this.progress));
+		}
+		this.progress.accept("all up after %.1f s".formatted(this.progress.seconds()));
+		printSummary(cluster.get(), stack.get());
+		if (withServices && this.options.tour()) {
+			this.out.println();
+			this.progress
+				.accept("placing %d sample orders to show every group receiving them".formatted(DEFAULT_ORDERS));
+			try {
+				new SampleOrders(this.options.portOf(Stack.ORDERS), cluster.get().bootstrapServers(), this.progress)
+					.run(DEFAULT_ORDERS, RESULTS, this.out);
+			}
+			catch (RuntimeException ex) {
+				// The tour is a look around: a failed look must not take the running
+				// system down.
+				this.out.println("The sample orders failed: " + ex.getMessage());
+			}
+		}
+		this.out.println();
+		this.out.println("Running. Ctrl-C here (or ./demo down in another shell) stops "
+				+ (withServices ? "the services, then the cluster." : "the cluster."));
+		try {
+			new CountDownLatch(1).await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return 0;
+	}
+
+	/**
+	 * Services first, so none of them spends its shutdown waiting for brokers that are
+	 * already gone; then the three nodes together. Whatever a half-finished start left
+	 * behind is found through its PID file.
+	 */
+	private void stopAll(LocalCluster cluster, Stack stack, PidFile launcher) {
+		this.progress.accept("stopping");
+		if (stack != null) {
+			stack.close();
+		}
+		stopRecorded((name) -> !name.equals(LAUNCHER) && !name.startsWith(KAFKA_NODE), Duration.ofSeconds(20));
+		if (cluster != null) {
+			cluster.close();
+		}
+		stopRecorded((name) -> name.startsWith(KAFKA_NODE), Duration.ofSeconds(30));
+		launcher.delete();
+		this.progress.accept("stopped");
+	}
+
+	private int down() {
+		PidFile launcher = PidFile.of(pidDirectory(), LAUNCHER);
+		int stopped = 0;
+		Optional<ProcessHandle> running = launcher.liveProcess();
+		if (running.isPresent()) {
+			this.progress.accept(
+					"stopping ./demo (pid %d): it stops the services, then the cluster".formatted(running.get().pid()));
+			List<ProcessHandle> killed = Termination.together(List.of(running.get()), LAUNCHER_STOP);
+			stopped++;
+			if (!killed.isEmpty()) {
+				this.progress.accept("./demo did not stop within " + LAUNCHER_STOP + ": killed it");
+			}
+		}
+		int services = stopRecorded((name) -> !name.equals(LAUNCHER) && !name.startsWith(KAFKA_NODE),
+				Duration.ofSeconds(20));
+		int nodes = stopRecorded((name) -> name.startsWith(KAFKA_NODE), Duration.ofSeconds(30));
+		stopped += services + nodes;
+		PidFile.in(pidDirectory()).forEach(PidFile::delete);
+		if (stopped == 0) {
+			this.progress.accept("nothing was running (no live process in " + pidDirectory() + ")");
+		}
+		else {
+			this.progress.accept("stopped in %.1f s".formatted(this.progress.seconds()));
+		}
+		return 0;
+	}
+
+	/**
+	 * Stops, all at once, the live processes whose PID files match; a PID that now
+	 * belongs to another program does not match its file and is left alone.
+	 * @return how many were running
+	 */
+	private int stopRecorded(Predicate<String> names, Duration grace) {
+		List<PidFile> files = PidFile.in(pidDirectory()).stream().filter((file) -> names.test(file.name())).toList();
+		List<ProcessHandle> running = new ArrayList<>();
+		List<String> described = new ArrayList<>();
+		for (PidFile file : files) {
+			file.liveProcess().ifPresent((process) -> {
+				running.add(process);
+				described.add(file.name() + " (pid " + process.pid() + ")");
+			});
+		}
+		if (!running.isEmpty()) {
+			this.progress.accept("stopping " + String.join(", ", described));
+			List<ProcessHandle> killed = Termination.together(running, grace);
+			if (!killed.isEmpty()) {
+				this.progress.accept("killed after " + grace.toSeconds() + " s: "
+						+ killed.stream().map(ProcessHandle::pid).toList());
+			}
+		}
+		files.forEach(PidFile::delete);
+		return running.size();
+	}
+
+	private int status() {
+		printProcesses();
+		String bootstrapServers = this.options.layout().bootstrapServers();
+		if (!anyBrokerListens()) {
+			this.out.println();
+			this.out.println("No Kafka cluster runs at " + bootstrapServers + ": start one with ./demo up");
+			return 1;
+		}
+		try {
+			this.out.println();
+			this.out.print(ClusterStatus.render(ClusterStatus.read(bootstrapServers, Duration.ofSeconds(5))));
+		}
+		catch (RuntimeException ex) {
+			this.out.println("No Kafka cluster answers at " + bootstrapServers + " (" + ex.getMessage()
+					+ "): start one with ./demo up");
+			return 1;
+		}
+		this.out.println();
+		this.out.println("Services");
+		TextTable table = new TextTable();
+		for (ServiceProcess.Spec service : this.options.services()) {
+			table.row(service.name(), "http://127.0.0.1:" + service.port(),
+					ServiceProcess.isReadyAt(service.port()) ? "ready" : "not answering");
+		}
+		this.out.print(table.render("  "));
+		return 0;
+	}
+
+	/**
+	 * A quick look first: the Admin client would take its whole timeout to find nobody
+	 * home.
+	 */
+	private boolean anyBrokerListens() {
+		LocalCluster.Layout layout = this.options.layout();
+		for (int node : layout.nodeIds()) {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), layout.brokerPort(node)), 500);
+				return true;
+			}
+			catch (IOException ex) {
+				// Not this one.
+			}
+		}
+		return false;
+	}
+
+	private void printProcesses() {
+		List<PidFile> files = PidFile.in(pidDirectory());
+		this.out.println("Processes started by ./demo (" + pidDirectory() + ")");
+		if (files.isEmpty()) {
+			this.out.println("  (none)");
+			return;
+		}
+		TextTable table = new TextTable();
+		for (PidFile file : files) {
+			Optional<ProcessHandle> process = file.liveProcess();
+			table.row(file.name(), process.map((p) -> "pid " + p.pid()).orElse("-"),
+					process.isPresent() ? "running" : "gone (stale PID file)",
+					process.flatMap(Demo::residentMemory).orElse(""));
+		}
+		this.out.print(table.render("  "));
+	}
+
+	/** Resident memory from /proc, where there is a /proc. */
+	private static Optional<String> residentMemory(ProcessHandle process) {
+		Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+		try {
+			return Files.readAllLines(status)
+				.stream()
+				.filter((line) -> line.startsWith("VmRSS:"))
+				.map((line) -> line.substring("VmRSS:".length()).trim().split("\\s+")[0])
+				.map((kilobytes) -> "RSS " + (Long.parseLong(kilobytes) / 1024) + " MB")
+				.findFirst();
+		}
+		catch (IOException | RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private int clean() {
+		LocalCluster.clean(this.options.dataDirectory());
+		this.progress.accept("deleted the cluster's data, logs and PID files under " + this.options.dataDirectory());
+		return 0;
+	}
+
+	private int orders() {
+		int count = DEFAULT_ORDERS;
+		if (!this.options.arguments().isEmpty()) {
+			try {
+				count = Integer.parseInt(this.options.arguments().get(0));
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("orders takes a number, not " + this.options.arguments().get(0));
+			}
+		}
+		boolean all = new SampleOrders(this.options.portOf(Stack.ORDERS), this.options.layout().bootstrapServers(),
+				this.progress)
+			.run(count, RESULTS, this.out);
+		return all ? 0 : 1;
+	}
+
+	private void printSummary(LocalCluster cluster, Stack stack) {
+		TextTable table = new TextTable();
+		table.row("kafka", cluster.bootstrapServers(), "3 nodes, each broker + controller");
+		if (stack != null) {
+			for (ServiceProcess service : stack.services()) {
+				table.row(service.name(), service.baseUri(), "pid " + service.pid());
+			}
+		}
+		table.row("data", this.options.dataDirectory().resolve("kafka"), "node-1, node-2, node-3");
+		table.row("logs", logDirectory(), "kafka-node-N.log, <service>.log");
+		this.out.println();
+		this.out.print(table.render("  "));
+		if (stack != null) {
+			int orders = this.options.portOf(Stack.ORDERS);
+			this.out.println();
+			this.out.println("  Try:");
+			this.out.println("    curl -i -X POST http://127.0.0.1:" + orders
+					+ "/api/orders -H 'Content-Type: application/json' \\");
+			this.out.println("      -d '{\"customerId\":\"c-1\",\"currency\":\"EUR\",\"shippingCountry\":\"DE\","
+					+ "\"lines\":[{\"sku\":\"SKU-BOOK\",\"quantity\":2,\"unitPrice\":\"12.50\"}]}'");
+			this.out.println("    ./demo status      ./demo orders 10      ./demo down");
+		}
+	}
+
+	private Path pidDirectory() {
+		return this.options.layout().pidDirectory();
+	}
+
+	private Path logDirectory() {
+		return this.options.layout().logDirectory();
+	}
+
+}

@@ -1,0 +1,141 @@
+package com.example.orderflow.cluster.demo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.service.ServiceProcess;
+import com.example.orderflow.cluster.service.Stack;
+
+/**
+ * The command line of {@code ./demo}: a command, its arguments, and options that move
+ * data and ports.
+ *
+ * @param command what to do: up, down, status, clean, cluster, orders, help
+ * @param arguments the command's own arguments ({@code orders 10})
+ * @param repoRoot where the service modules are
+ * @param dataDirectory where data, logs and PID files go
+ * @param kafkaPort the client port of node 1
+ * @param controllerPort the controller port of node 1
+ * @param servicesPortBase orders on base + 1 to notification on base + 6
+ * @param servicePorts single ports that differ, by service name
+ * @param tour after {@code up}, place sample orders and show each group receiving them
+ */
+record DemoOptions(String command, List<String> arguments, Path repoRoot, Path dataDirectory, int kafkaPort,
+		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, boolean tour) {
+
+	static final String USAGE = """
+			Usage: ./demo [command] [options]
+
+			Commands:
+			  (none)        up, then place a few orders and show every group receiving them
+			  up            start the 3-node Kafka cluster and the six services; Ctrl-C stops all
+			  cluster       start only the Kafka cluster, in the foreground; Ctrl-C stops it
+			  status        brokers, partitions (leader, replicas, ISR), consumer groups and lag
+			  orders [n]    place n sample orders (default 5), cancel some, show each group's results
+			  down          stop what ./demo up started, from another shell
+			  clean         delete the cluster's data, logs and PID files (stop it first)
+
+			Options:
+			  --data DIR                  data, logs and PID files (default: ./local)
+			  --kafka-port N              client port of node 1; nodes use N, N+1, N+2 (default 9092)
+			  --controller-port N         controller port of node 1 (default 19092)
+			  --services-port-base N      orders on N+1 up to notification on N+6 (default 8080)
+			  --orders-port N, --billing-port N, --billing-v2-port N,
+			  --shipping-port N, --fraud-port N, --notification-port N
+			""";
+
+	/** Option prefix of a single service's port, by service name. */
+	private static final Map<String, String> PORT_OPTIONS = Map.of("--orders-port", Stack.ORDERS, "--billing-port",
+			Stack.BILLING, "--billing-v2-port", Stack.BILLING_V2, "--shipping-port", Stack.SHIPPING, "--fraud-port",
+			Stack.FRAUD, "--notification-port", Stack.NOTIFICATION);
+
+	static DemoOptions parse(String... args) {
+		String command = null;
+		List<String> arguments = new ArrayList<>();
+		Path repoRoot = Path.of("").toAbsolutePath();
+		Path dataDirectory = null;
+		int kafkaPort = LocalCluster.Layout.defaults(Path.of("")).firstBrokerPort();
+		int controllerPort = LocalCluster.Layout.defaults(Path.of("")).firstControllerPort();
+		int servicesPortBase = Stack.DEFAULT_PORT_BASE;
+		Map<String, Integer> servicePorts = new LinkedHashMap<>();
+		boolean tour = false;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (arg.equals("-h") || arg.equals("--help")) {
+				command = "help";
+			}
+			else if (arg.equals("--tour")) {
+				tour = true;
+			}
+			else if (arg.startsWith("--")) {
+				String value = valueOf(args, i++);
+				switch (arg) {
+					case "--data" -> dataDirectory = Path.of(value);
+					case "--repo" -> repoRoot = Path.of(value).toAbsolutePath();
+					case "--kafka-port" -> kafkaPort = port(arg, value);
+					case "--controller-port" -> controllerPort = port(arg, value);
+					case "--services-port-base" -> servicesPortBase = port(arg, value);
+					default -> {
+						String service = PORT_OPTIONS.get(arg);
+						if (service == null) {
+							throw new IllegalArgumentException("Unknown option " + arg);
+						}
+						servicePorts.put(service, port(arg, value));
+					}
+				}
+			}
+			else if (command == null) {
+				command = arg;
+			}
+			else {
+				arguments.add(arg);
+			}
+		}
+		if (dataDirectory == null) {
+			dataDirectory = repoRoot.resolve("local");
+		}
+		return new DemoOptions((command != null) ? command : "up", List.copyOf(arguments), repoRoot,
+				dataDirectory.toAbsolutePath().normalize(), kafkaPort, controllerPort, servicesPortBase,
+				Map.copyOf(servicePorts), tour);
+	}
+
+	private static String valueOf(String[] args, int index) {
+		if (index + 1 >= args.length) {
+			throw new IllegalArgumentException(args[index] + " needs a value");
+		}
+		return args[index + 1];
+	}
+
+	private static int port(String option, String value) {
+		try {
+			int port = Integer.parseInt(value);
+			if (port < 1 || port > 65535) {
+				throw new NumberFormatException();
+			}
+			return port;
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(option + " needs a port number, not " + value);
+		}
+	}
+
+	LocalCluster.Layout layout() {
+		return new LocalCluster.Layout(this.dataDirectory, this.kafkaPort, this.controllerPort);
+	}
+
+	List<ServiceProcess.Spec> services() {
+		return Stack.defaultServices(this.repoRoot, this.servicesPortBase)
+			.stream()
+			.map((spec) -> spec.withPort(this.servicePorts.getOrDefault(spec.name(), spec.port())))
+			.toList();
+	}
+
+	int portOf(String service) {
+		return services().stream().filter((spec) -> spec.name().equals(service)).findFirst().orElseThrow().port();
+	}
+
+}

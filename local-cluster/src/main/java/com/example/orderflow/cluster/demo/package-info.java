@@ -1,0 +1,6 @@
+/**
+ * The {@code ./demo} command line: start the cluster and the services, show the cluster's
+ * state, place sample orders and show every consumer group receiving them, stop and clean
+ * up again.
+ */
+package com.example.orderflow.cluster.demo;

@@ -1,0 +1,158 @@
+package com.example.orderflow.cluster.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.example.orderflow.cluster.process.Termination;
+
+/**
+ * The services of orderflow as one set of processes: started together, ready together,
+ * stopped together.
+ */
+public final class Stack implements AutoCloseable {
+
+	public static final String ORDERS = "orders-service";
+
+	public static final String BILLING = "billing-service";
+
+	/** The billing jar again, as the shadow version with its own group. */
+	public static final String BILLING_V2 = "billing-v2";
+
+	public static final String SHIPPING = "shipping-service";
+
+	public static final String FRAUD = "fraud-service";
+
+	public static final String NOTIFICATION = "notification-service";
+
+	/** Orders on base + 1, then billing, billing-v2, shipping, fraud, notification. */
+	public static final int DEFAULT_PORT_BASE = 8080;
+
+	private static final String VERSION = "0.1.0-SNAPSHOT";
+
+	private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+	private static final Duration STILL_WAITING = Duration.ofSeconds(10);
+
+	private static final Duration POLL = Duration.ofMillis(250);
+
+	private final Map<String, ServiceProcess> services;
+
+	private Stack(Map<String, ServiceProcess> services) {
+		this.services = services;
+	}
+
+	/** Every service with its default port (8081 to 8086). */
+	public static List<ServiceProcess.Spec> defaultServices(Path repoRoot) {
+		return defaultServices(repoRoot, DEFAULT_PORT_BASE);
+	}
+
+	/**
+	 * Every service, ports counted from {@code portBase}: orders on {@code portBase + 1}
+	 * up to notification on {@code portBase + 6}. Change a single port with
+	 * {@link ServiceProcess.Spec#withPort(int)}.
+	 * @param repoRoot the directory with the service modules, whose jars are in
+	 * {@code <module>/target}
+	 */
+	public static List<ServiceProcess.Spec> defaultServices(Path repoRoot, int portBase) {
+		return List.of(spec(repoRoot, ORDERS, ORDERS, portBase + 1), spec(repoRoot, BILLING, BILLING, portBase + 2),
+				spec(repoRoot, BILLING_V2, BILLING, portBase + 3, "--billing.version=v2"),
+				spec(repoRoot, SHIPPING, SHIPPING, portBase + 4), spec(repoRoot, FRAUD, FRAUD, portBase + 5),
+				spec(repoRoot, NOTIFICATION, NOTIFICATION, portBase + 6));
+	}
+
+	/** The jar that {@code ./mvnw package} builds for a module. */
+	public static Path jarOf(Path repoRoot, String module) {
+		return repoRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
+	}
+
+	private static ServiceProcess.Spec spec(Path repoRoot, String name, String module, int port, String... extraArgs) {
+		return new ServiceProcess.Spec(name, jarOf(repoRoot, module), port, List.of(extraArgs));
+	}
+
+	/**
+	 * Starts all services at once and returns when every one is ready. If one fails or
+	 * the timeout passes, all are stopped again.
+	 */
+	public static Stack start(List<ServiceProcess.Spec> specs, Path logDirectory, String bootstrapServers,
+			Duration timeout, Consumer<String> progress) {
+		Map<String, ServiceProcess> services = new LinkedHashMap<>();
+		Stack stack = new Stack(services);
+		try {
+			for (ServiceProcess.Spec spec : specs) {
+				services.put(spec.name(), ServiceProcess.start(spec, logDirectory, bootstrapServers));
+			}
+			progress.accept("started %d services, waiting until each is ready: logs in %s".formatted(specs.size(),
+					logDirectory));
+			stack.awaitReady(timeout, progress);
+		}
+		catch (RuntimeException ex) {
+			stack.close();
+			throw ex;
+		}
+		return stack;
+	}
+
+	private void awaitReady(Duration timeout, Consumer<String> progress) {
+		long started = System.nanoTime();
+		long deadline = started + timeout.toNanos();
+		long nextNote = started + STILL_WAITING.toNanos();
+		List<ServiceProcess> waiting = new ArrayList<>(this.services.values());
+		while (!waiting.isEmpty()) {
+			for (ServiceProcess service : List.copyOf(waiting)) {
+				if (service.isReady()) {
+					waiting.remove(service);
+					progress.accept("%s ready after %.1f s on %s".formatted(service.name(), service.secondsSinceStart(),
+							service.baseUri()));
+				}
+			}
+			if (waiting.isEmpty()) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(
+						"Not ready after " + timeout + ": " + names(waiting) + "; see " + waiting.get(0).logFile());
+			}
+			if (System.nanoTime() > nextNote) {
+				nextNote = System.nanoTime() + STILL_WAITING.toNanos();
+				progress.accept(
+						"still waiting for %s (%.0f s)".formatted(names(waiting), (System.nanoTime() - started) / 1e9));
+			}
+			try {
+				Thread.sleep(POLL.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted", ex);
+			}
+		}
+	}
+
+	private static String names(List<ServiceProcess> services) {
+		return String.join(", ", services.stream().map(ServiceProcess::name).toList());
+	}
+
+	public List<ServiceProcess> services() {
+		return List.copyOf(this.services.values());
+	}
+
+	public ServiceProcess service(String name) {
+		ServiceProcess service = this.services.get(name);
+		if (service == null) {
+			throw new IllegalArgumentException("No service " + name + " in " + this.services.keySet());
+		}
+		return service;
+	}
+
+	/** SIGTERM to every service at once, SIGKILL after 20 s for any still running. */
+	@Override
+	public void close() {
+		Termination.together(this.services.values().stream().map(ServiceProcess::handle).toList(), STOP_GRACE);
+		this.services.values().forEach((service) -> service.pidFile().delete());
+	}
+
+}
