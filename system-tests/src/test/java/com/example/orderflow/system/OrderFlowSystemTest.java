@@ -1,0 +1,223 @@
+package com.example.orderflow.system;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.InvoiceIssued;
+import com.example.orderflow.events.InvoiceVoided;
+import com.example.orderflow.events.OrderCancelled;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.OrderEvent;
+import com.example.orderflow.events.ResultEvent;
+import com.example.orderflow.events.ShipmentCancelled;
+import com.example.orderflow.events.ShipmentScheduled;
+import com.example.orderflow.events.Topics;
+import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.testsupport.TestKafkaClients;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The foundation's end-to-end proof: 200 orders placed over HTTP (every fifth cancelled)
+ * against three broker processes and six service processes, then every claim checked from
+ * Kafka under {@code read_committed}.
+ */
+class OrderFlowSystemTest {
+
+	private static final int ORDERS = 200;
+
+	private static final int CANCEL_EVERY = 5;
+
+	/** Each group on {@code orders} and the topic it writes its results to. */
+	private static final Map<String, String> OUTPUT_OF_GROUP = Map.of(ConsumerGroups.BILLING, Topics.INVOICES,
+			ConsumerGroups.BILLING_V2, Topics.INVOICES_V2, ConsumerGroups.SHIPPING, Topics.SHIPMENTS,
+			ConsumerGroups.FRAUD, Topics.FRAUD_DECISIONS, ConsumerGroups.NOTIFICATION, Topics.NOTIFICATIONS);
+
+	private static RunningSystem system;
+
+	private static List<Long> pids;
+
+	private static TestKafkaClients kafka;
+
+	private static final Set<UUID> placed = ConcurrentHashMap.newKeySet();
+
+	private static final Set<UUID> cancelled = ConcurrentHashMap.newKeySet();
+
+	@BeforeAll
+	static void placeOrdersOnTheRunningSystem() throws Exception {
+		system = RunningSystem.start();
+		pids = system.pids();
+		kafka = new TestKafkaClients(system.bootstrapServers());
+		OrdersApi api = new OrdersApi(system.service(Stack.ORDERS).port());
+		ExecutorService clients = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> calls = new ArrayList<>();
+			for (int i = 0; i < ORDERS; i++) {
+				int n = i;
+				calls.add(clients.submit(() -> {
+					UUID orderId = api.place("customer-" + (n % 17), (n % 3 == 0) ? "FR" : "DE", 1 + n % 4);
+					placed.add(orderId);
+					if (n % CANCEL_EVERY == 0) {
+						api.cancel(orderId);
+						cancelled.add(orderId);
+					}
+				}));
+			}
+			for (Future<?> call : calls) {
+				call.get();
+			}
+		}
+		finally {
+			clients.shutdown();
+		}
+		System.out.printf("placed %d orders over HTTP, cancelled %d%n", placed.size(), cancelled.size());
+		await().atMost(Duration.ofMinutes(3))
+			.pollInterval(Duration.ofSeconds(1))
+			.untilAsserted(
+					() -> assertThat(lagOfEveryGroup()).allSatisfy((group, lag) -> assertThat(lag).as(group).isZero()));
+	}
+
+	@AfterAll
+	static void stopEverything() {
+		if (system != null) {
+			system.close();
+			await().atMost(Duration.ofMinutes(1))
+				.untilAsserted(() -> assertThat(pids)
+					.noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+		}
+	}
+
+	@Test
+	void everyAcceptedOrderIsOnOrdersKeyedByOrderIdWithCancelAfterCreateOnTheSamePartition() {
+		List<ConsumerRecord<String, Object>> records = ours(kafka.readCommitted(Topics.ORDERS));
+		assertThat(records).hasSize(ORDERS + cancelled.size());
+		Map<UUID, List<ConsumerRecord<String, Object>>> byOrder = records.stream()
+			.collect(Collectors.groupingBy((record) -> UUID.fromString(record.key())));
+		assertThat(byOrder.keySet()).isEqualTo(placed);
+		byOrder.forEach((orderId, events) -> {
+			assertThat(events)
+				.allSatisfy((record) -> assertThat(((OrderEvent) record.value()).orderId()).isEqualTo(orderId));
+			assertThat(events.stream().map(ConsumerRecord::partition).distinct()).hasSize(1);
+			assertThat(events.get(0).value()).isInstanceOf(OrderCreated.class);
+			if (cancelled.contains(orderId)) {
+				assertThat(events).hasSize(2);
+				assertThat(events.get(1).value()).isInstanceOf(OrderCancelled.class);
+				assertThat(events.get(1).offset()).isGreaterThan(events.get(0).offset());
+			}
+			else {
+				assertThat(events).hasSize(1);
+			}
+		});
+	}
+
+	@Test
+	void everyGroupWritesExactlyOneResultPerOrderEvent() {
+		Set<UUID> inputEventIds = ours(kafka.readCommitted(Topics.ORDERS)).stream()
+			.map((record) -> ((OrderEvent) record.value()).eventId())
+			.collect(Collectors.toSet());
+		assertThat(inputEventIds).hasSize(ORDERS + cancelled.size());
+		OUTPUT_OF_GROUP.forEach((group, topic) -> {
+			Map<UUID, Long> outputsPerInput = ours(kafka.readCommitted(topic)).stream()
+				.map((record) -> ((ResultEvent) record.value()).causationId())
+				.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+			assertThat(outputsPerInput.keySet()).as("%s: inputs answered in %s", group, topic).isEqualTo(inputEventIds);
+			assertThat(outputsPerInput.values()).as("%s: outputs per input in %s", group, topic).containsOnly(1L);
+			System.out.printf("%-22s -> %-16s %d outputs for %d order events, duplicates 0, missing 0%n", group, topic,
+					outputsPerInput.size(), inputEventIds.size());
+		});
+	}
+
+	@Test
+	void cancelledOrdersAreVoidedAndNeverShipped() {
+		Map<UUID, List<Object>> invoices = eventsByOrder(Topics.INVOICES);
+		Map<UUID, List<Object>> shipments = eventsByOrder(Topics.SHIPMENTS);
+		for (UUID orderId : placed) {
+			List<Object> invoice = invoices.get(orderId);
+			List<Object> shipment = shipments.get(orderId);
+			assertThat(invoice.get(0)).isInstanceOf(InvoiceIssued.class);
+			if (cancelled.contains(orderId)) {
+				assertThat(invoice).last().isInstanceOf(InvoiceVoided.class);
+				assertThat(shipment).last().isInstanceOf(ShipmentCancelled.class);
+			}
+			else {
+				assertThat(invoice).hasSize(1);
+				assertThat(shipment).singleElement().isInstanceOf(ShipmentScheduled.class);
+			}
+		}
+	}
+
+	@Test
+	void everyGroupsCommittedOffsetsReachTheLogEnd() throws Exception {
+		assertThat(lagOfEveryGroup()).containsOnlyKeys(OUTPUT_OF_GROUP.keySet())
+			.allSatisfy((group, lag) -> assertThat(lag).as(group).isZero());
+	}
+
+	private static Map<UUID, List<Object>> eventsByOrder(String topic) {
+		Map<UUID, List<Object>> events = new HashMap<>();
+		for (ConsumerRecord<String, Object> record : ours(kafka.readCommitted(topic))) {
+			events.computeIfAbsent(UUID.fromString(record.key()), (id) -> new ArrayList<>()).add(record.value());
+		}
+		return events;
+	}
+
+	private static List<ConsumerRecord<String, Object>> ours(Collection<ConsumerRecord<String, Object>> records) {
+		return records.stream().filter((record) -> placed.contains(UUID.fromString(record.key()))).toList();
+	}
+
+	/**
+	 * Per group: the sum over partitions of {@code orders} of log end minus committed
+	 * offset.
+	 */
+	private static Map<String, Long> lagOfEveryGroup() throws Exception {
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers()))) {
+			Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+			for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
+				ends.put(new TopicPartition(Topics.ORDERS, partition), OffsetSpec.latest());
+			}
+			Map<TopicPartition, Long> logEnd = admin.listOffsets(ends)
+				.all()
+				.get()
+				.entrySet()
+				.stream()
+				.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().offset()));
+			Map<String, Long> lag = new HashMap<>();
+			for (String group : OUTPUT_OF_GROUP.keySet()) {
+				Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+					.partitionsToOffsetAndMetadata()
+					.get();
+				long total = 0;
+				for (Map.Entry<TopicPartition, Long> end : logEnd.entrySet()) {
+					OffsetAndMetadata offset = committed.get(end.getKey());
+					total += end.getValue() - ((offset != null) ? offset.offset() : 0);
+				}
+				lag.put(group, total);
+			}
+			return lag;
+		}
+	}
+
+}

@@ -1,0 +1,88 @@
+package com.example.orderflow.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.service.ServiceProcess;
+import com.example.orderflow.cluster.service.Stack;
+
+/**
+ * The whole system as processes, as {@code ./demo up} runs it: the real 3-node KRaft
+ * cluster and every service jar, but on free ports and in a temporary folder so it never
+ * collides with a running demo. Closing it stops every process it started.
+ */
+final class RunningSystem implements AutoCloseable {
+
+	private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+	private final LocalCluster cluster;
+
+	private Stack services;
+
+	private RunningSystem(LocalCluster cluster) {
+		this.cluster = cluster;
+	}
+
+	static RunningSystem start() throws IOException {
+		Path directory = Files.createTempDirectory("orderflow-system-");
+		LocalCluster cluster = LocalCluster.start(LocalCluster.Layout.withFreePorts(directory),
+				(line) -> System.out.println("[cluster] " + line));
+		RunningSystem system = new RunningSystem(cluster);
+		try {
+			Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
+			List<ServiceProcess.Spec> specs = Stack.defaultServices(repoRoot)
+				.stream()
+				.map((spec) -> spec.withPort(freePort()))
+				.toList();
+			system.services = Stack.start(specs, cluster.layout().logDirectory(), cluster.bootstrapServers(),
+					READY_TIMEOUT, (line) -> System.out.println("[services] " + line));
+		}
+		catch (RuntimeException ex) {
+			system.close();
+			throw ex;
+		}
+		return system;
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	String bootstrapServers() {
+		return this.cluster.bootstrapServers();
+	}
+
+	ServiceProcess service(String name) {
+		return this.services.service(name);
+	}
+
+	/** Every process this system started: the services and the three brokers. */
+	List<Long> pids() {
+		List<Long> pids = new ArrayList<>();
+		this.services.services().forEach((service) -> pids.add(service.pid()));
+		this.cluster.layout().nodeIds().forEach((node) -> pids.add(this.cluster.pid(node)));
+		return pids;
+	}
+
+	@Override
+	public void close() {
+		if (this.services != null) {
+			this.services.close();
+		}
+		this.cluster.close();
+	}
+
+}
