@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.EventTypes;
 import com.example.orderflow.events.InvoiceIssued;
 import com.example.orderflow.events.InvoiceVoided;
 import com.example.orderflow.events.Money;
@@ -16,6 +17,8 @@ import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import com.example.orderflow.testsupport.TestOrders;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,9 @@ class InvoicingFlowTests {
 
 	@Autowired
 	private Environment environment;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private TestKafkaClients clients;
 
@@ -80,6 +86,30 @@ class InvoicingFlowTests {
 			.singleElement()
 			.isInstanceOfSatisfying(InvoiceVoided.class,
 					(voided) -> assertThat(voided.orderId()).isEqualTo(cancelled.orderId()));
+	}
+
+	@Test
+	void countsEveryHandledEventByGroupAndTypeWithItsLatency() {
+		double createdBefore = processed(EventTypes.ORDER_CREATED);
+		double cancelledBefore = processed(EventTypes.ORDER_CANCELLED);
+		OrderCreated order = TestOrders.created();
+		OrderCancelled cancellation = TestOrders.cancelled(order);
+
+		this.clients.send(Topics.ORDERS, order, cancellation);
+
+		this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, Set.of(order.orderId()), order.eventId(),
+				cancellation.eventId());
+		assertThat(processed(EventTypes.ORDER_CREATED)).isEqualTo(createdBefore + 1);
+		assertThat(processed(EventTypes.ORDER_CANCELLED)).isEqualTo(cancelledBefore + 1);
+		assertThat(this.meters.get("orderflow.events.latency").tag("group", ConsumerGroups.BILLING).timer().count())
+			.isGreaterThanOrEqualTo(2);
+	}
+
+	private double processed(String type) {
+		Counter counter = this.meters.find("orderflow.events.processed")
+			.tags("group", ConsumerGroups.BILLING, "type", type)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 }

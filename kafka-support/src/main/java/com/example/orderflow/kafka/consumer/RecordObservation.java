@@ -1,18 +1,17 @@
 package com.example.orderflow.kafka.consumer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import com.example.orderflow.events.DomainEvent;
+import com.example.orderflow.events.EventTypes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.MDC;
 
 import org.springframework.kafka.listener.RecordInterceptor;
-import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * Per record: puts orderId, group, partition and offset in the log context while the
@@ -21,8 +20,6 @@ import org.springframework.kafka.support.KafkaHeaders;
  * ({@code orderflow.events.latency}).
  */
 class RecordObservation implements RecordInterceptor<Object, Object> {
-
-	private static final String TYPE_ID_HEADER = "__TypeId__";
 
 	private final MeterRegistry meters;
 
@@ -78,13 +75,12 @@ class RecordObservation implements RecordInterceptor<Object, Object> {
 		MDC.remove("offset");
 	}
 
+	/**
+	 * The logical type id of the event, or {@code unreadable} for bytes no deserializer
+	 * could read.
+	 */
 	private static String typeOf(ConsumerRecord<Object, Object> record) {
-		Header header = record.headers().lastHeader(TYPE_ID_HEADER);
-		if (header == null) {
-			header = record.headers().lastHeader(KafkaHeaders.DLT_EXCEPTION_FQCN);
-			return (header != null) ? "unreadable" : "unknown";
-		}
-		return new String(header.value(), StandardCharsets.UTF_8);
+		return (record.value() instanceof DomainEvent event) ? EventTypes.idOf(event.getClass()) : "unreadable";
 	}
 
 }
