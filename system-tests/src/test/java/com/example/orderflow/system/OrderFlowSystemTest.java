@@ -1,5 +1,8 @@
 package com.example.orderflow.system;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +29,7 @@ import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.ShipmentCancelled;
 import com.example.orderflow.events.ShipmentScheduled;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import org.apache.kafka.clients.admin.Admin;
@@ -173,6 +178,31 @@ class OrderFlowSystemTest {
 	void everyGroupsCommittedOffsetsReachTheLogEnd() throws Exception {
 		assertThat(lagOfEveryGroup()).containsOnlyKeys(OUTPUT_OF_GROUP.keySet())
 			.allSatisfy((group, lag) -> assertThat(lag).as(group).isZero());
+	}
+
+	@Test
+	void everyServiceExposesHealthInfoAndPrometheusAndNothingElse() throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		for (ServiceProcess service : system.services()) {
+			Map<String, Integer> statusOf = new TreeMap<>();
+			for (String path : List.of("health/liveness", "health/readiness", "info", "prometheus", "env", "beans",
+					"configprops", "loggers", "heapdump")) {
+				HttpRequest request = HttpRequest.newBuilder(service.baseUri().resolve("/actuator/" + path))
+					.timeout(Duration.ofSeconds(10))
+					.build();
+				statusOf.put(path, http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+			}
+			assertThat(statusOf).as(service.name())
+				.containsEntry("health/liveness", 200)
+				.containsEntry("health/readiness", 200)
+				.containsEntry("info", 200)
+				.containsEntry("prometheus", 200)
+				.containsEntry("env", 404)
+				.containsEntry("beans", 404)
+				.containsEntry("configprops", 404)
+				.containsEntry("loggers", 404)
+				.containsEntry("heapdump", 404);
+		}
 	}
 
 	private static Map<UUID, List<Object>> eventsByOrder(String topic) {

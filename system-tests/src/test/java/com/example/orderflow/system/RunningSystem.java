@@ -69,6 +69,10 @@ final class RunningSystem implements AutoCloseable {
 		return this.services.service(name);
 	}
 
+	List<ServiceProcess> services() {
+		return this.services.services();
+	}
+
 	/** Every process this system started: the services and the three brokers. */
 	List<Long> pids() {
 		List<Long> pids = new ArrayList<>();

@@ -13,7 +13,10 @@ import org.springframework.stereotype.Component;
  * and the consumer offset commit together. The group is the billing version's.
  */
 @Component
+// One container for orders, one for the group's own retry topics (failed and replayed
+// records): waiting for a retry's due time never holds up orders.
 @KafkaListener(topics = Topics.ORDERS, groupId = "#{@billingVersion.group()}")
+@KafkaListener(topics = "#{@retryTopics.names()}", groupId = "#{@billingVersion.group()}")
 class OrdersListener {
 
 	private final Invoicing invoicing;

@@ -1,6 +1,7 @@
 package com.example.orderflow.billing.invoice;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -26,7 +27,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,8 +53,12 @@ class BillingV2FlowTests {
 
 	@Test
 	void listensAsTheShadowGroupOnItsOwnPort() {
-		assertThat(this.registry.getListenerContainers()).extracting(MessageListenerContainer::getGroupId)
-			.containsExactly(ConsumerGroups.BILLING_V2);
+		// One container reads orders, the other the group's own retry topic: same group.
+		assertThat(this.registry.getListenerContainers())
+			.extracting((container) -> container.getGroupId() + " "
+					+ Arrays.toString(container.getContainerProperties().getTopics()))
+			.containsExactlyInAnyOrder(ConsumerGroups.BILLING_V2 + " [" + Topics.ORDERS + "]",
+					ConsumerGroups.BILLING_V2 + " [" + Topics.retry(ConsumerGroups.BILLING_V2, 1) + "]");
 		assertThat(this.environment.getProperty("server.port")).isEqualTo("8083");
 	}
 

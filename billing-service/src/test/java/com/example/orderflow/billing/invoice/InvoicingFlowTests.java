@@ -1,5 +1,6 @@
 package com.example.orderflow.billing.invoice;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -27,7 +28,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,8 +57,12 @@ class InvoicingFlowTests {
 
 	@Test
 	void listensAsTheLiveBillingGroupOnItsPortByDefault() {
-		assertThat(this.registry.getListenerContainers()).extracting(MessageListenerContainer::getGroupId)
-			.containsExactly(ConsumerGroups.BILLING);
+		// One container reads orders, the other the group's own retry topic: same group.
+		assertThat(this.registry.getListenerContainers())
+			.extracting((container) -> container.getGroupId() + " "
+					+ Arrays.toString(container.getContainerProperties().getTopics()))
+			.containsExactlyInAnyOrder(ConsumerGroups.BILLING + " [" + Topics.ORDERS + "]",
+					ConsumerGroups.BILLING + " [" + Topics.retry(ConsumerGroups.BILLING, 1) + "]");
 		assertThat(this.environment.getProperty("server.port")).isEqualTo("8082");
 	}
 

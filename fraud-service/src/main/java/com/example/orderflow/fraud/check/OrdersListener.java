@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
  * assessment and the consumer offset commit together.
  */
 @Component
+// One container for orders, one for the group's own retry topics (failed and replayed
+// records): waiting for a retry's due time never holds up orders.
 @KafkaListener(topics = Topics.ORDERS, groupId = ConsumerGroups.FRAUD)
+@KafkaListener(topics = "#{@retryTopics.names()}", groupId = ConsumerGroups.FRAUD)
 class OrdersListener {
 
 	private final FraudCheck fraudCheck;

@@ -18,4 +18,13 @@ public record ConsumerService(String group, String outputTopic) {
 		return Topics.deadLetter(this.group);
 	}
 
+	/**
+	 * The group's n-th retry topic (from 1). The first is also where replayed dead
+	 * letters go, for blocking and non-blocking services alike: never {@code orders},
+	 * which every group reads.
+	 */
+	public String retryTopic(int level) {
+		return Topics.retry(this.group, level);
+	}
+
 }

@@ -1,14 +1,17 @@
 package com.example.orderflow.kafka.consumer;
 
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -19,60 +22,84 @@ import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * The consume-transform-produce wiring every consumer service shares. Boot already runs
  * each listener inside a Kafka transaction (because
  * {@code spring.kafka.producer.transaction-id-prefix} is set) that holds both the output
  * records and the consumer offsets; this adds what Boot cannot know: the group's topics,
- * what to do when a record keeps failing, and the per-record metrics.
+ * where a failing record goes (retry topics, dead-letter topic), and the per-record
+ * metrics and log context.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnBean(ConsumerService.class)
-@EnableConfigurationProperties(ConsumerFailureProperties.class)
+@EnableConfigurationProperties(ConsumerRetryProperties.class)
 public class ConsumerServiceAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConsumerServiceAutoConfiguration.class);
 
-	/**
-	 * Input, output and dead-letter topics; replication is the cluster's default (3
-	 * locally).
-	 */
 	@Bean
-	KafkaAdmin.NewTopics consumerServiceTopics(ConsumerService service) {
-		return new KafkaAdmin.NewTopics(topic(Topics.ORDERS), topic(service.outputTopic()),
-				topic(service.deadLetterTopic()));
+	RetryTopics retryTopics(ConsumerService service, ConsumerRetryProperties retry) {
+		return RetryTopics.of(service, retry);
 	}
 
 	/**
-	 * After a rollback: retry in place with back-off (the partition waits, so per-key
-	 * order holds), then publish the record with its error headers to the group's
-	 * dead-letter topic, on the same partition, in a new transaction that also commits
-	 * its offset. If that publish fails, the offset is not committed and the record is
-	 * delivered again: nothing is skipped silently.
+	 * Input, output, retry and dead-letter topics; replication is the cluster's default
+	 * (3 locally).
+	 */
+	@Bean
+	KafkaAdmin.NewTopics consumerServiceTopics(ConsumerService service, RetryTopics retryTopics) {
+		List<NewTopic> topics = new ArrayList<>(
+				List.of(topic(Topics.ORDERS), topic(service.outputTopic()), topic(service.deadLetterTopic())));
+		retryTopics.names().forEach((name) -> topics.add(topic(name)));
+		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+	}
+
+	/**
+	 * After a rollback: in a blocking group retry in place with back-off (the partition
+	 * waits, so per-key order holds); in a non-blocking group move on at once. Then
+	 * publish the record with its error headers to where {@link FailureRouting} says (a
+	 * retry topic or the dead-letter topic, same partition) in a new transaction that
+	 * also commits its offset. If that publish fails, the offset is not committed and the
+	 * record is delivered again: nothing is skipped silently.
 	 */
 	@Bean
 	DefaultAfterRollbackProcessor<Object, Object> consumerServiceAfterRollbackProcessor(ConsumerService service,
-			ConsumerFailureProperties retry, KafkaTemplate<Object, Object> template, MeterRegistry meters) {
-		DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(template,
-				(record, exception) -> new TopicPartition(service.deadLetterTopic(), record.partition()));
+			ConsumerRetryProperties retry, KafkaTemplate<Object, Object> template, MeterRegistry meters) {
+		FailureRouting routing = new FailureRouting(service, retry, Clock.systemUTC());
+		DeadLetterPublishingRecoverer publisher = new DeadLetterPublishingRecoverer(template, routing::destination);
+		publisher.setHeadersFunction(routing::headersForNextHop);
+		DefaultAfterRollbackProcessor<Object, Object> processor = new DefaultAfterRollbackProcessor<>(
+				(record, exception) -> {
+					String destination = routing.nextTopic(record, exception);
+					publisher.accept(record, exception);
+					String outcome = routing.isDeadLetter(destination) ? "dead-lettered" : "retried";
+					meters.counter("orderflow.events." + outcome, "group", service.group()).increment();
+					logger.warn("{} {}-{}@{} (key {}, attempt {}) to {}: {}",
+							routing.isDeadLetter(destination) ? "Parked" : "Retrying later", record.topic(),
+							record.partition(), record.offset(), record.key(), FailureRouting.attempt(record),
+							destination, rootMessage(exception));
+				}, inPlaceBackOff(retry), template, true);
+		processor.addNotRetryableExceptions(RejectedEventException.class);
+		return processor;
+	}
+
+	private static BackOff inPlaceBackOff(ConsumerRetryProperties retry) {
+		if (retry.mode() == ConsumerRetryProperties.Mode.NON_BLOCKING) {
+			return new FixedBackOff(0, 0);
+		}
 		ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
 		backOff.setMaxInterval(retry.maxInterval().toMillis());
 		backOff.setMaxAttempts(Math.max(0, retry.attempts() - 1));
-		DefaultAfterRollbackProcessor<Object, Object> processor = new DefaultAfterRollbackProcessor<>(
-				(record, exception) -> {
-					deadLetters.accept(record, exception);
-					meters.counter("orderflow.events.dead-lettered", "group", service.group()).increment();
-					logger.warn("Parked {}-{}@{} (key {}) in {}: {}", record.topic(), record.partition(),
-							record.offset(), record.key(), service.deadLetterTopic(), rootMessage(exception));
-				}, backOff, template, true);
-		processor.addNotRetryableExceptions(RejectedEventException.class);
-		return processor;
+		return backOff;
 	}
 
 	/**
@@ -82,12 +109,24 @@ public class ConsumerServiceAutoConfiguration {
 	 */
 	@Bean
 	ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> consumerServiceContainerCustomizer() {
-		return (container) -> container.getContainerProperties().setFixTxOffsets(true);
+		return (container) -> {
+			container.getContainerProperties().setFixTxOffsets(true);
+			// Run the record interceptor inside the transaction, so a RecordCheck that
+			// throws fails
+			// the delivery like the listener would (rollback, then the failure path).
+			container.setInterceptBeforeTx(false);
+		};
 	}
 
+	/**
+	 * Log context and metrics first, then the wait for a retry's due time, then every
+	 * {@link RecordCheck}.
+	 */
 	@Bean
-	RecordInterceptor<Object, Object> consumerServiceRecordObservation(ConsumerService service, MeterRegistry meters) {
-		return new RecordObservation(meters, service.group());
+	RecordInterceptor<Object, Object> consumerServiceRecordInterceptor(ConsumerService service, MeterRegistry meters,
+			RetryTopics retryTopics, ObjectProvider<RecordCheck> checks) {
+		return new CompositeRecordInterceptor<>(new RecordObservation(meters, service.group()),
+				new BeforeListener(new RetryDelay(retryTopics, Clock.systemUTC()), checks.orderedStream().toList()));
 	}
 
 	/**
@@ -95,9 +134,12 @@ public class ConsumerServiceAutoConfiguration {
 	 * writes.
 	 */
 	@Bean
-	InfoContributor consumerServiceInfo(ConsumerService service) {
-		return (info) -> info.withDetail("consumer", Map.of("group", service.group(), "consumes", Topics.ORDERS,
-				"produces", service.outputTopic(), "deadLetterTopic", service.deadLetterTopic()));
+	InfoContributor consumerServiceInfo(ConsumerService service, RetryTopics retryTopics,
+			ConsumerRetryProperties retry) {
+		return (info) -> info.withDetail("consumer",
+				Map.of("group", service.group(), "consumes", Topics.ORDERS, "produces", service.outputTopic(),
+						"retryMode", retry.mode(), "retryTopics", retryTopics.names(), "deadLetterTopic",
+						service.deadLetterTopic()));
 	}
 
 	private static NewTopic topic(String name) {

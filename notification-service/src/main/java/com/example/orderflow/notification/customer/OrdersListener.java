@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
  * record and the consumer offset commit together.
  */
 @Component
+// One container for orders, one for the group's own retry topics (failed and replayed
+// records): waiting for a retry's due time never holds up orders.
 @KafkaListener(topics = Topics.ORDERS, groupId = ConsumerGroups.NOTIFICATION)
+@KafkaListener(topics = "#{@retryTopics.names()}", groupId = ConsumerGroups.NOTIFICATION)
 class OrdersListener {
 
 	private final Notifications notifications;
