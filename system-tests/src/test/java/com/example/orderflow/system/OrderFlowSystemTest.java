@@ -3,6 +3,7 @@ package com.example.orderflow.system;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.kafka.support.KafkaHeaders;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -61,6 +64,10 @@ class OrderFlowSystemTest {
 			ConsumerGroups.BILLING_V2, Topics.INVOICES_V2, ConsumerGroups.SHIPPING, Topics.SHIPMENTS,
 			ConsumerGroups.FRAUD, Topics.FRAUD_DECISIONS, ConsumerGroups.NOTIFICATION, Topics.NOTIFICATIONS);
 
+	private static final String POISON_KEY = "poison-" + UUID.randomUUID();
+
+	private static final byte[] POISON = "{\"this is\": not an order".getBytes(StandardCharsets.UTF_8);
+
 	private static RunningSystem system;
 
 	private static List<Long> pids;
@@ -76,6 +83,9 @@ class OrderFlowSystemTest {
 		system = RunningSystem.start();
 		pids = system.pids();
 		kafka = new TestKafkaClients(system.bootstrapServers());
+		// Bytes no consumer can read, ahead of the orders: every group must park them and
+		// go on.
+		kafka.sendBytes(Topics.ORDERS, POISON_KEY, POISON);
 		OrdersApi api = new OrdersApi(system.service(Stack.ORDERS).port());
 		ExecutorService clients = Executors.newFixedThreadPool(8);
 		try {
@@ -181,6 +191,22 @@ class OrderFlowSystemTest {
 	}
 
 	@Test
+	void aPoisonRecordIsParkedUnchangedInEveryGroupsOwnDeadLetterTopic() {
+		for (String group : OUTPUT_OF_GROUP.keySet()) {
+			List<ConsumerRecord<String, byte[]>> parked = kafka.readCommittedBytes(Topics.deadLetter(group))
+				.stream()
+				.filter((record) -> POISON_KEY.equals(record.key()))
+				.toList();
+			assertThat(parked).as(group).singleElement().satisfies((record) -> {
+				assertThat(record.value()).isEqualTo(POISON);
+				assertThat(new String(record.headers().lastHeader(KafkaHeaders.DLT_EXCEPTION_FQCN).value(),
+						StandardCharsets.UTF_8))
+					.endsWith("DeserializationException");
+			});
+		}
+	}
+
+	@Test
 	void everyServiceExposesHealthInfoAndPrometheusAndNothingElse() throws Exception {
 		HttpClient http = HttpClient.newHttpClient();
 		for (ServiceProcess service : system.services()) {
@@ -214,7 +240,8 @@ class OrderFlowSystemTest {
 	}
 
 	private static List<ConsumerRecord<String, Object>> ours(Collection<ConsumerRecord<String, Object>> records) {
-		return records.stream().filter((record) -> placed.contains(UUID.fromString(record.key()))).toList();
+		Set<String> keys = placed.stream().map(UUID::toString).collect(Collectors.toSet());
+		return records.stream().filter((record) -> keys.contains(record.key())).toList();
 	}
 
 	/**
