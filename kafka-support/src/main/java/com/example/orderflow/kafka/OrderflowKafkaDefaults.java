@@ -72,6 +72,14 @@ public class OrderflowKafkaDefaults implements EnvironmentPostProcessor {
 		defaults.put("management.info.env.enabled", "true");
 		defaults.put("management.metrics.tags.application", "${spring.application.name}");
 		defaults.put("server.shutdown", "graceful");
+
+		// Ready only while the listener containers consume; the cluster's own health
+		// ("kafka") stays out of the probes (see KafkaObservabilityAutoConfiguration).
+		defaults.put("management.endpoint.health.group.readiness.include", "readinessState,kafkaListeners");
+		// Lines logged while a record is handled name it (MDC set by RecordObservation);
+		// the replace drops the empty brackets from every other line.
+		defaults.put("logging.pattern.level", "%5p%replace( [group=%X{group} partition=%X{partition} "
+				+ "offset=%X{offset} orderId=%X{orderId}]){'^ .group= partition= offset= orderId=.$', ''}");
 		return defaults;
 	}
 

@@ -1,0 +1,464 @@
+package com.example.orderflow.kafka.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.ResultEvent;
+import com.example.orderflow.events.Topics;
+import com.example.orderflow.kafka.consumer.OrderflowHeaders;
+import com.example.orderflow.kafka.faults.InjectedFault;
+import com.example.orderflow.testsupport.ListenerAssignments;
+import com.example.orderflow.testsupport.RealKafka;
+import com.example.orderflow.testsupport.TestKafkaClients;
+import com.example.orderflow.testsupport.TestOrders;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.GROUP;
+import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.OUTPUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Guarantee 5 end to end on a real cluster, with faults switched on over HTTP: a poison
+ * record is parked with its origin while later orders flow, and a replay into the group's
+ * own retry topic processes it exactly once, however often it is asked for.
+ */
+@SpringBootTest(classes = DeadLetterTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "spring.application.name=" + GROUP)
+@RealKafka
+class DeadLetterReplayTests {
+
+	private static final Duration WITHIN = Duration.ofSeconds(60);
+
+	private static final String DEAD_LETTERS = Topics.deadLetter(GROUP);
+
+	private static final String RETRY_1 = Topics.retry(GROUP, 1);
+
+	private static final ParameterizedTypeReference<List<ParkedRecord>> PARKED_LIST = new ParameterizedTypeReference<>() {
+	};
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private KafkaListenerEndpointRegistry registry;
+
+	@Autowired
+	private KafkaConnectionDetails kafka;
+
+	@Autowired
+	private ParkedRecords index;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	private TestKafkaClients clients;
+
+	private RestTestClient http;
+
+	@BeforeEach
+	void awaitReady() {
+		ListenerAssignments.awaitAssigned(this.registry);
+		await().atMost(WITHIN).until(this.index::isLoaded);
+		this.clients = new TestKafkaClients(bootstrapServers());
+		this.http = client(this.port);
+		switchFaultsOff();
+	}
+
+	@AfterEach
+	void switchFaultsOff() {
+		this.http.delete().uri("/admin/faults").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void poisonRecordIsParkedWithItsOriginWhileLaterOrdersFlow() {
+		String marker = marker();
+		switchOn(Map.of("permanentMarker", marker));
+		UUID orderId = UUID.randomUUID();
+		OrderCreated poison = TestOrders.created(orderId, "customer-" + marker, "DE");
+		// Same order, same partition: it queues behind the poison record.
+		OrderCreated later = TestOrders.created(orderId, "customer-2", "DE");
+
+		this.clients.send(Topics.ORDERS, poison, later);
+
+		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(orderId), later.eventId());
+		ParkedRecord parked = awaitParked(orderId, 0);
+		ConsumerRecord<String, Object> original = this.clients.readCommitted(Topics.ORDERS)
+			.stream()
+			.filter((record) -> record.value() instanceof OrderCreated created
+					&& created.eventId().equals(poison.eventId()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(parked.originalTopic()).isEqualTo(Topics.ORDERS);
+		assertThat(parked.originalPartition()).isEqualTo(original.partition());
+		assertThat(parked.originalOffset()).isEqualTo(original.offset());
+		assertThat(parked.partition()).isEqualTo(original.partition());
+		assertThat(parked.originalTimestamp()).isNotNull();
+		assertThat(parked.exceptionClass()).isEqualTo(InjectedFault.class.getName());
+		assertThat(parked.exceptionMessage()).contains(marker);
+		assertThat(parked.status()).isEqualTo(ParkedRecord.Status.PARKED);
+		assertThat(parked.replayed()).isFalse();
+		assertThat(parked.replayCount()).isZero();
+
+		ConsumerRecord<String, byte[]> deadLetter = keyed(this.clients.readCommittedBytes(DEAD_LETTERS), orderId)
+			.get(0);
+		assertThat(deadLetter.offset()).isEqualTo(parked.offset());
+		assertThat(firstText(deadLetter, KafkaHeaders.DLT_ORIGINAL_TOPIC)).contains(Topics.ORDERS);
+		assertThat(firstText(deadLetter, KafkaHeaders.DLT_EXCEPTION_STACKTRACE))
+			.hasValueSatisfying((trace) -> assertThat(trace).contains(InjectedFault.class.getName()));
+		assertThat(this.meters.get("orderflow.faults.injected")
+			.tag("group", GROUP)
+			.tag("kind", "permanent")
+			.counter()
+			.count()).isPositive();
+	}
+
+	@Test
+	void replayAfterTheFaultIsSwitchedOffProcessesTheOrderExactlyOnceAndASecondReplayIsRefused() {
+		String marker = marker();
+		switchOn(Map.of("permanentMarker", marker));
+		UUID orderId = UUID.randomUUID();
+		OrderCreated poison = TestOrders.created(orderId, "customer-" + marker, "NL");
+		this.clients.send(Topics.ORDERS, poison);
+		ParkedRecord parked = awaitParked(orderId, 0);
+		switchFaultsOff();
+		double replayedBefore = replayedCount();
+
+		Replays.ReplayReceipt receipt = replay(parked).expectStatus()
+			.isAccepted()
+			.expectBody(Replays.ReplayReceipt.class)
+			.returnResult()
+			.getResponseBody();
+
+		assertThat(receipt.replayTopic()).isEqualTo(RETRY_1);
+		assertThat(receipt.replayPartition()).isEqualTo(parked.partition());
+		assertThat(receipt.replayCount()).isEqualTo(1);
+		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(orderId), poison.eventId());
+		assertThat(parkedFor(orderId)).singleElement().satisfies((record) -> {
+			assertThat(record.status()).isEqualTo(ParkedRecord.Status.REPLAYED);
+			assertThat(record.replayed()).isTrue();
+			assertThat(record.replayOffset()).isEqualTo(receipt.replayOffset());
+		});
+		assertThat(replayedCount()).isEqualTo(replayedBefore + 1);
+		ConsumerRecord<String, byte[]> copy = replaysOf(parked).get(0);
+		assertThat(copy.partition()).isEqualTo(parked.partition());
+		assertThat(copy.offset()).isEqualTo(receipt.replayOffset());
+		assertThat(copy.key()).isEqualTo(orderId.toString());
+		assertThat(OrderflowHeaders.longValue(copy.headers(), OrderflowHeaders.REPLAY_COUNT)).contains(1L);
+		assertThat(OrderflowHeaders.longValue(copy.headers(), OrderflowHeaders.ATTEMPT)).contains(2L);
+		assertThat(OrderflowHeaders.longValue(copy.headers(), OrderflowHeaders.DUE_AT)).isPresent();
+		assertThat(firstText(copy, KafkaHeaders.DLT_ORIGINAL_TOPIC)).as("original headers kept")
+			.contains(Topics.ORDERS);
+		assertThat(copy.headers().lastHeader("__TypeId__")).isNotNull();
+
+		replay(parked).expectStatus()
+			.isEqualTo(HttpStatus.CONFLICT)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Already replayed")
+			.jsonPath("$.recordStatus")
+			.isEqualTo("REPLAYED");
+
+		assertThat(replaysOf(parked)).hasSize(1);
+		assertThat(this.clients.resultsFor(OUTPUT, Set.of(orderId))).extracting(ResultEvent::causationId)
+			.containsExactly(poison.eventId());
+	}
+
+	@Test
+	void replayMarksSurviveARestartAndAreSeenByEveryInstance() {
+		String marker = marker();
+		switchOn(Map.of("permanentMarker", marker));
+		UUID orderId = UUID.randomUUID();
+		this.clients.send(Topics.ORDERS, TestOrders.created(orderId, "customer-" + marker, "FR"));
+		ParkedRecord parked = awaitParked(orderId, 0);
+		switchFaultsOff();
+		replay(parked).expectStatus().isAccepted();
+
+		// A fresh instance knows only what the topics tell it; its own listeners stay
+		// off, so the running group is not rebalanced.
+		try (ConfigurableApplicationContext restarted = new SpringApplicationBuilder(DeadLetterTestApplication.class)
+			// Arguments, not default properties: those rank below the orderflow defaults.
+			.run("--spring.application.name=" + GROUP, "--server.port=0", "--spring.kafka.listener.auto-startup=false",
+					"--spring.kafka.bootstrap-servers=" + bootstrapServers())) {
+			ParkedRecords restartedIndex = restarted.getBean(ParkedRecords.class);
+			await().atMost(WITHIN).until(restartedIndex::isLoaded);
+			assertThat(restartedIndex.find(parked.id()))
+				.hasValueSatisfying((record) -> assertThat(record.status()).isEqualTo(ParkedRecord.Status.REPLAYED));
+			int restartedPort = ((WebServerApplicationContext) restarted).getWebServer().getPort();
+			client(restartedPort).post()
+				.uri("/admin/dead-letters/{partition}/{offset}/replay", parked.partition(), parked.offset())
+				.exchange()
+				.expectStatus()
+				.isEqualTo(HttpStatus.CONFLICT);
+		}
+		assertThat(replaysOf(parked)).hasSize(1);
+	}
+
+	@Test
+	void replayAllReplaysEveryParkedRecordAndSaysWhichItSkipped() {
+		String marker = marker();
+		switchOn(Map.of("permanentMarker", marker));
+		OrderCreated first = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "DE");
+		OrderCreated second = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "AT");
+		OrderCreated third = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "BE");
+		this.clients.send(Topics.ORDERS, first, second, third);
+		ParkedRecord firstParked = awaitParked(first.orderId(), 0);
+		ParkedRecord secondParked = awaitParked(second.orderId(), 0);
+		// Replayed while the fault is still on: parked again, with a replay count.
+		ParkedRecord thirdParked = awaitParked(third.orderId(), 0);
+		replay(thirdParked).expectStatus().isAccepted();
+		ParkedRecord thirdParkedAgain = awaitParked(third.orderId(), 1);
+		switchFaultsOff();
+
+		Replays.ReplayReport report = this.http.post()
+			.uri("/admin/dead-letters/replay-all")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Replays.ReplayReport.class)
+			.returnResult()
+			.getResponseBody();
+
+		assertThat(report.records()).extracting((receipt) -> new ParkedRecordId(receipt.partition(), receipt.offset()))
+			.contains(firstParked.id(), secondParked.id(), thirdParkedAgain.id())
+			.doesNotContain(thirdParked.id());
+		assertThat(report.replayed()).isEqualTo(report.records().size());
+		assertThat(report.skipped()).anySatisfy((skipped) -> {
+			assertThat(new ParkedRecordId(skipped.partition(), skipped.offset())).isEqualTo(thirdParked.id());
+			assertThat(skipped.status()).isEqualTo(ParkedRecord.Status.REPLAYED);
+			assertThat(skipped.reason()).isEqualTo("already replayed");
+		});
+		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(first.orderId(), second.orderId(), third.orderId()),
+				first.eventId(), second.eventId(), third.eventId());
+		assertThat(list()).extracting(ParkedRecord::parkedAt).isSorted();
+	}
+
+	@Test
+	void transientFaultIsRetriedAndTheOrderProcessedExactlyOnce() {
+		double injectedBefore = injected("transient");
+		switchOn(Map.of("transientShare", 1.0, "transientFailures", 1));
+		OrderCreated order = TestOrders.created();
+
+		this.clients.send(Topics.ORDERS, order);
+
+		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(order.orderId()), order.eventId());
+		assertThat(injected("transient")).isGreaterThan(injectedBefore);
+		assertThat(keyed(this.clients.readCommittedBytes(DEAD_LETTERS), order.orderId())).isEmpty();
+		assertThat(parkedFor(order.orderId())).isEmpty();
+	}
+
+	@Test
+	void recordThatKeepsFailingStaysParkedOnceItsReplaysAreExhausted() {
+		String marker = marker();
+		switchOn(Map.of("permanentMarker", marker));
+		UUID orderId = UUID.randomUUID();
+		this.clients.send(Topics.ORDERS, TestOrders.created(orderId, "customer-" + marker, "IT"));
+
+		for (int replays = 0; replays < 3; replays++) {
+			replay(awaitParked(orderId, replays)).expectStatus().isAccepted();
+		}
+		ParkedRecord exhausted = awaitParked(orderId, 3);
+
+		assertThat(exhausted.status()).isEqualTo(ParkedRecord.Status.REPLAYS_EXHAUSTED);
+		assertThat(exhausted.originalTopic()).as("the first hop still names orders").isEqualTo(Topics.ORDERS);
+		replay(exhausted).expectStatus()
+			.isEqualTo(HttpStatus.CONFLICT)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Replays exhausted");
+		assertThat(parkedFor(orderId)).extracting(ParkedRecord::status)
+			.containsExactly(ParkedRecord.Status.REPLAYED, ParkedRecord.Status.REPLAYED, ParkedRecord.Status.REPLAYED,
+					ParkedRecord.Status.REPLAYS_EXHAUSTED);
+		assertThat(this.clients.resultsFor(OUTPUT, Set.of(orderId))).isEmpty();
+	}
+
+	@Test
+	void faultsAreSwitchedAtRuntimeThroughTheAdminEndpoint() {
+		this.http.get()
+			.uri("/admin/faults")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.transientShare")
+			.isEqualTo(0.0)
+			.jsonPath("$.permanentMarker")
+			.doesNotExist();
+		this.http.put()
+			.uri("/admin/faults")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("transientShare", 1.5))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		this.http.put()
+			.uri("/admin/faults")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{not json")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+
+		String marker = marker();
+		switchOn(Map.of("transientShare", 0.25, "transientFailures", 2, "permanentMarker", marker));
+		this.http.get()
+			.uri("/admin/faults")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.transientShare")
+			.isEqualTo(0.25)
+			.jsonPath("$.transientFailures")
+			.isEqualTo(2)
+			.jsonPath("$.permanentMarker")
+			.isEqualTo(marker)
+			.jsonPath("$.injected.permanent")
+			.isNumber();
+		OrderCreated whileOn = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "DE");
+		this.clients.send(Topics.ORDERS, whileOn);
+		awaitParked(whileOn.orderId(), 0);
+
+		this.http.delete()
+			.uri("/admin/faults")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.transientShare")
+			.isEqualTo(0.0)
+			.jsonPath("$.permanentMarker")
+			.doesNotExist();
+		OrderCreated afterOff = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "DE");
+		this.clients.send(Topics.ORDERS, afterOff);
+		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(afterOff.orderId()), afterOff.eventId());
+	}
+
+	@Test
+	void replayOfUnknownCoordinatesIsNotFound() {
+		this.http.post()
+			.uri("/admin/dead-letters/0/999999999/replay")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		this.http.post().uri("/admin/dead-letters/first/1/replay").exchange().expectStatus().isBadRequest();
+	}
+
+	private void switchOn(Map<String, Object> faults) {
+		this.http.put()
+			.uri("/admin/faults")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(faults)
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	private RestTestClient.ResponseSpec replay(ParkedRecord parked) {
+		return this.http.post()
+			.uri("/admin/dead-letters/{partition}/{offset}/replay", parked.partition(), parked.offset())
+			.exchange();
+	}
+
+	private List<ParkedRecord> list() {
+		return this.http.get()
+			.uri("/admin/dead-letters")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(PARKED_LIST)
+			.returnResult()
+			.getResponseBody();
+	}
+
+	private List<ParkedRecord> parkedFor(UUID orderId) {
+		return list().stream().filter((record) -> orderId.toString().equals(record.key())).toList();
+	}
+
+	/** The parked copy of an order's event that was replayed this often before. */
+	private ParkedRecord awaitParked(UUID orderId, int replayCount) {
+		return await().atMost(WITHIN)
+			.pollInterval(Duration.ofMillis(250))
+			.until(() -> parkedFor(orderId).stream()
+				.filter((record) -> record.replayCount() == replayCount)
+				.findFirst(), Optional::isPresent)
+			.orElseThrow();
+	}
+
+	/** The copies on retry topic 1 that name this parked record as their origin. */
+	private List<ConsumerRecord<String, byte[]>> replaysOf(ParkedRecord parked) {
+		return this.clients.readCommittedBytes(RETRY_1)
+			.stream()
+			.filter((record) -> OrderflowHeaders.text(record.headers(), OrderflowHeaders.REPLAYED_FROM)
+				.filter(parked.id().toString()::equals)
+				.isPresent())
+			.toList();
+	}
+
+	private double replayedCount() {
+		return this.meters.get("orderflow.events.replayed").tag("group", GROUP).counter().count();
+	}
+
+	private double injected(String kind) {
+		return this.meters.get("orderflow.faults.injected").tag("group", GROUP).tag("kind", kind).counter().count();
+	}
+
+	private String bootstrapServers() {
+		return String.join(",", this.kafka.getBootstrapServers());
+	}
+
+	private static RestTestClient client(int port) {
+		return RestTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+	}
+
+	private static String marker() {
+		return "poison-" + UUID.randomUUID();
+	}
+
+	private static List<ConsumerRecord<String, byte[]>> keyed(List<ConsumerRecord<String, byte[]>> records,
+			UUID orderId) {
+		return records.stream().filter((record) -> orderId.toString().equals(record.key())).toList();
+	}
+
+	private static Optional<String> firstText(ConsumerRecord<?, ?> record, String name) {
+		for (Header header : record.headers().headers(name)) {
+			return Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+		}
+		return Optional.empty();
+	}
+
+}
