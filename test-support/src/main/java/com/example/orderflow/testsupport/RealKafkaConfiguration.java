@@ -34,6 +34,12 @@ public class RealKafkaConfiguration {
 		return new KafkaContainer(KAFKA_IMAGE);
 	}
 
+	/** Plain clients on the same Kafka, for the test's side of a flow. */
+	@Bean
+	TestKafkaClients testKafkaClients(KafkaConnectionDetails kafka) {
+		return new TestKafkaClients(String.join(",", kafka.getBootstrapServers()));
+	}
+
 	@Bean
 	@Conditional(DockerAvailability.Absent.class)
 	KafkaConnectionDetails inJvmKafkaConnectionDetails() {

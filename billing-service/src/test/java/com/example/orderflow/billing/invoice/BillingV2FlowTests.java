@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -38,17 +37,14 @@ class BillingV2FlowTests {
 	private KafkaListenerEndpointRegistry registry;
 
 	@Autowired
-	private KafkaConnectionDetails kafka;
-
-	@Autowired
 	private Environment environment;
 
+	@Autowired
 	private TestKafkaClients clients;
 
 	@BeforeEach
 	void awaitPartitions() {
 		ListenerAssignments.awaitAssigned(this.registry);
-		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
 	}
 
 	@Test

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -43,14 +42,11 @@ class DeadLetterFlowTests {
 	private KafkaListenerEndpointRegistry registry;
 
 	@Autowired
-	private KafkaConnectionDetails kafka;
-
 	private TestKafkaClients clients;
 
 	@BeforeEach
 	void awaitPartitions() {
 		ListenerAssignments.awaitAssigned(this.registry);
-		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
 	}
 
 	@Test

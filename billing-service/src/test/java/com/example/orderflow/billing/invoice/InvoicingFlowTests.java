@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -39,20 +38,17 @@ class InvoicingFlowTests {
 	private KafkaListenerEndpointRegistry registry;
 
 	@Autowired
-	private KafkaConnectionDetails kafka;
-
-	@Autowired
 	private Environment environment;
 
 	@Autowired
 	private MeterRegistry meters;
 
+	@Autowired
 	private TestKafkaClients clients;
 
 	@BeforeEach
 	void awaitPartitions() {
 		ListenerAssignments.awaitAssigned(this.registry);
-		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
 	}
 
 	@Test

@@ -65,12 +65,12 @@ class UnwritableDeadLetterTopicFlowTests {
 	@Autowired
 	private MeterRegistry meters;
 
+	@Autowired
 	private TestKafkaClients clients;
 
 	@BeforeEach
 	void awaitPartitions() {
 		ListenerAssignments.awaitAssigned(this.registry);
-		this.clients = new TestKafkaClients(bootstrapServers());
 	}
 
 	@Test

@@ -78,6 +78,7 @@ class DeadLetterReplayTests {
 	@Autowired
 	private MeterRegistry meters;
 
+	@Autowired
 	private TestKafkaClients clients;
 
 	private RestTestClient http;
@@ -86,7 +87,6 @@ class DeadLetterReplayTests {
 	void awaitReady() {
 		ListenerAssignments.awaitAssigned(this.registry);
 		await().atMost(WITHIN).until(this.index::isLoaded);
-		this.clients = new TestKafkaClients(bootstrapServers());
 		this.http = client(this.port);
 		switchFaultsOff();
 	}

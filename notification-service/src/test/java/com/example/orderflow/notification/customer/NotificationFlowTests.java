@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
@@ -32,14 +31,11 @@ class NotificationFlowTests {
 	private KafkaListenerEndpointRegistry registry;
 
 	@Autowired
-	private KafkaConnectionDetails kafka;
-
 	private TestKafkaClients clients;
 
 	@BeforeEach
 	void awaitPartitions() {
 		ListenerAssignments.awaitAssigned(this.registry);
-		this.clients = new TestKafkaClients(String.join(",", this.kafka.getBootstrapServers()));
 	}
 
 	@Test

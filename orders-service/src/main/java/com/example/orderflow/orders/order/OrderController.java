@@ -47,14 +47,16 @@ class OrderController {
 		this.properties = properties;
 	}
 
-	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	// Both handlers that write declare what they produce, so that a caller who accepts
+	// no JSON gets its 406 before anything is written, not after the event is committed.
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Placed> place(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Size(min = 1,
 			max = 200) @Nullable String idempotencyKey, @Valid @RequestBody PlaceOrderRequest request) {
 		Order order = this.orders.place(request.toCommand(), idempotencyKey);
 		return ResponseEntity.created(URI.create("/api/orders/" + order.orderId())).body(Placed.of(order));
 	}
 
-	@PostMapping("/{orderId}/cancel")
+	@PostMapping(path = "/{orderId}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
 	StatusView cancel(@PathVariable UUID orderId,
 			@Valid @RequestBody(required = false) @Nullable CancelOrderRequest request) {
 		Order order = this.orders.cancel(orderId, (request != null) ? request.reason() : null);

@@ -26,9 +26,17 @@ import jakarta.validation.constraints.Size;
  */
 @PricesFitCurrency
 record PlaceOrderRequest(
-		// Any script is fine, but control characters would let a caller forge log lines.
-		@NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cc}]*",
-				message = "must not contain control characters") String customerId,
+		// Any script is fine, but control characters would let a caller forge log lines,
+		// bidirectional overrides would let it disguise them, and an unpaired surrogate
+		// is
+		// not text (it has no UTF-8 form). Invisible characters that scripts need, such
+		// as
+		// a zero-width joiner inside an emoji, are fine; an id of nothing but them is
+		// not.
+		@NotBlank @Size(max = 100) @Pattern(regexp = "[^\\p{Cc}\\p{Cs}\\u202A-\\u202E\\u2066-\\u2069]*",
+				message = "must not contain control characters, bidirectional overrides or unpaired surrogates") @Pattern(
+						regexp = "(?s)\\s*|.*[\\p{L}\\p{N}\\p{P}\\p{S}].*",
+						message = "must contain a visible character") String customerId,
 		@NotNull @CurrencyCode String currency, @NotNull @CountryCode String shippingCountry,
 		@NotNull @Size(min = 1, max = 100) List<@NotNull @Valid Line> lines) {
 

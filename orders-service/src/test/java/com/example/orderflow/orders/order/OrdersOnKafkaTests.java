@@ -80,11 +80,11 @@ class OrdersOnKafkaTests {
 	@Autowired
 	private KafkaConnectionDetails kafka;
 
+	@Autowired
 	private TestKafkaClients clients;
 
 	@BeforeEach
 	void connect() {
-		this.clients = new TestKafkaClients(bootstrapServers());
 		awaitTransactionsReady(bootstrapServers());
 	}
 
