@@ -30,6 +30,7 @@ import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.ShipmentCancelled;
 import com.example.orderflow.events.ShipmentScheduled;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.cluster.demo.FailureDrill;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.testsupport.TestKafkaClients;
@@ -204,6 +205,30 @@ class OrderFlowSystemTest {
 					.endsWith("DeserializationException");
 			});
 		}
+	}
+
+	/**
+	 * {@code ./demo failures} against this system: shipping fails one order on purpose,
+	 * the order travels both retry topics to the dead-letter topic, is replayed after the
+	 * fault is off, and is shipped once. The drill's order is not in {@link #placed}, so
+	 * the other tests never count it.
+	 */
+	@Test
+	void aPoisonedOrderTravelsRetryTopicsToTheDeadLetterTopicAndIsProcessedOnceAfterReplay() {
+		FailureDrill.Result drill = new FailureDrill(system.service(Stack.ORDERS).baseUri(),
+				system.service(Stack.SHIPPING).baseUri(), system.bootstrapServers(),
+				(line) -> System.out.println("[drill] " + line))
+			.run();
+		System.out.print(drill.report());
+		assertThat(drill.steps()).extracting(FailureDrill.Step::name).containsExactlyElementsOf(FailureDrill.STEPS);
+		assertThat(drill.steps())
+			.allSatisfy((step) -> assertThat(step.passed()).as("%s: %s", step.name(), step.detail()).isTrue());
+		UUID orderId = UUID.fromString(drill.orderId());
+		UUID orderCreated = UUID.fromString(drill.orderCreatedEventId());
+		assertThat(placed).doesNotContain(orderId);
+		assertThat(kafka.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, List.of(orderId), orderCreated))
+			.singleElement()
+			.isInstanceOf(ShipmentScheduled.class);
 	}
 
 	@Test

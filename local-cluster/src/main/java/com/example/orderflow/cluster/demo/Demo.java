@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import com.example.orderflow.cluster.status.TextTable;
 
 /**
  * The command line behind {@code ./demo}: {@code up}, {@code cluster}, {@code status},
- * {@code orders [n]}, {@code down}, {@code clean}. Run with no command for {@code up}.
+ * {@code orders [n]}, {@code failures}, {@code down}, {@code clean}. Run with no command
+ * for {@code up}.
  */
 public final class Demo {
 
@@ -96,6 +98,7 @@ public final class Demo {
 			case "status" -> status();
 			case "clean" -> clean();
 			case "orders" -> orders();
+			case "failures" -> failures();
 			case "help" -> help();
 			default -> {
 				this.out.println("Unknown command " + this.options.command());
@@ -342,6 +345,23 @@ public final class Demo {
 		return all ? 0 : 1;
 	}
 
+	/**
+	 * One order through shipping's failure path, against the running system, each step
+	 * checked on the cluster.
+	 */
+	private int failures() {
+		FailureDrill.Result result = new FailureDrill(serviceUri(Stack.ORDERS), serviceUri(Stack.SHIPPING),
+				this.options.layout().bootstrapServers(), this.progress)
+			.run();
+		this.out.println();
+		this.out.print(result.report());
+		return result.passed() ? 0 : 1;
+	}
+
+	private URI serviceUri(String service) {
+		return URI.create("http://127.0.0.1:" + this.options.portOf(service));
+	}
+
 	private void printSummary(LocalCluster cluster, Stack stack) {
 		TextTable table = new TextTable();
 		table.row("kafka", cluster.bootstrapServers(), "3 nodes, each broker + controller");
@@ -362,7 +382,7 @@ public final class Demo {
 					+ "/api/orders -H 'Content-Type: application/json' \\");
 			this.out.println("      -d '{\"customerId\":\"c-1\",\"currency\":\"EUR\",\"shippingCountry\":\"DE\","
 					+ "\"lines\":[{\"sku\":\"SKU-BOOK\",\"quantity\":2,\"unitPrice\":\"12.50\"}]}'");
-			this.out.println("    ./demo status      ./demo orders 10      ./demo down");
+			this.out.println("    ./demo status      ./demo orders 10      ./demo failures      ./demo down");
 		}
 	}
 

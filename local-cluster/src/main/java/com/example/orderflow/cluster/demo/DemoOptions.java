@@ -14,7 +14,7 @@ import com.example.orderflow.cluster.service.Stack;
  * The command line of {@code ./demo}: a command, its arguments, and options that move
  * data and ports.
  *
- * @param command what to do: up, down, status, clean, cluster, orders, help
+ * @param command what to do: up, down, status, clean, cluster, orders, failures, help
  * @param arguments the command's own arguments ({@code orders 10})
  * @param repoRoot where the service modules are
  * @param dataDirectory where data, logs and PID files go
@@ -36,6 +36,8 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  cluster       start only the Kafka cluster, in the foreground; Ctrl-C stops it
 			  status        brokers, partitions (leader, replicas, ISR), consumer groups and lag
 			  orders [n]    place n sample orders (default 5), cancel some, show each group's results
+			  failures      drive one order through shipping's retry topics to its dead-letter topic,
+			                replay it and check it is shipped exactly once (exits 1 if a step fails)
 			  down          stop what ./demo up started, from another shell
 			  clean         delete the cluster's data, logs and PID files (stop it first)
 
