@@ -15,6 +15,7 @@ import com.example.orderflow.events.ShipmentCancelled;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.kafka.consumer.OrderflowHeaders;
 import com.example.orderflow.kafka.consumer.RecordCheck;
+import com.example.orderflow.kafka.consumer.RejectedEventException;
 import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
@@ -30,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Shipping retries without blocking: a failed record waits in the group's retry topic
@@ -39,6 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest
 @RealKafka
 class NonBlockingRetryFlowTests {
+
+	/**
+	 * Orders of customers with this prefix are rejected: a business rule, never retried.
+	 */
+	private static final String REJECTED = "rejected-";
 
 	/** Event ids whose first delivery fails, as a transient fault would. */
 	private static final Set<UUID> failOnce = ConcurrentHashMap.newKeySet();
@@ -84,8 +91,35 @@ class NonBlockingRetryFlowTests {
 			.noneMatch((record) -> order.orderId().toString().equals(record.key()));
 	}
 
+	@Test
+	void rejectedOrderGoesStraightToTheDeadLetterTopicAndNeverToARetryTopic() {
+		OrderCreated rejected = TestOrders.created(UUID.randomUUID(), REJECTED + UUID.randomUUID(), "DE");
+		OrderCreated next = TestOrders.created();
+
+		this.clients.send(Topics.ORDERS, rejected, next);
+
+		this.clients.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, Set.of(next.orderId()), next.eventId());
+		String key = rejected.orderId().toString();
+		await()
+			.untilAsserted(() -> assertThat(this.clients.readCommittedBytes(Topics.deadLetter(ConsumerGroups.SHIPPING)))
+				.filteredOn((record) -> key.equals(record.key()))
+				.hasSize(1));
+		assertThat(this.clients.readCommittedBytes(Topics.retry(ConsumerGroups.SHIPPING, 1)))
+			.noneMatch((record) -> key.equals(record.key()));
+		assertThat(this.clients.resultsFor(Topics.SHIPMENTS, Set.of(rejected.orderId()))).isEmpty();
+	}
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class FirstDeliveryFails {
+
+		@Bean
+		RecordCheck rejectSomeCustomers() {
+			return (record) -> {
+				if (record.value() instanceof OrderCreated order && order.customerId().startsWith(REJECTED)) {
+					throw new RejectedEventException("Customer " + order.customerId() + " may not be shipped to");
+				}
+			};
+		}
 
 		@Bean
 		RecordCheck failFirstDelivery() {
