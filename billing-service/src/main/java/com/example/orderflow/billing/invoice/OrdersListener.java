@@ -3,6 +3,7 @@ package com.example.orderflow.billing.invoice;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.kafka.consumer.ResultPublisher;
 
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -21,21 +22,21 @@ class OrdersListener {
 
 	private final Invoicing invoicing;
 
-	private final InvoiceTopic invoices;
+	private final ResultPublisher results;
 
-	OrdersListener(Invoicing invoicing, InvoiceTopic invoices) {
+	OrdersListener(Invoicing invoicing, ResultPublisher results) {
 		this.invoicing = invoicing;
-		this.invoices = invoices;
+		this.results = results;
 	}
 
 	@KafkaHandler
 	void on(OrderCreated event) {
-		this.invoices.publish(this.invoicing.issue(event));
+		this.results.publish(this.invoicing.issue(event));
 	}
 
 	@KafkaHandler
 	void on(OrderCancelled event) {
-		this.invoices.publish(this.invoicing.voidInvoice(event));
+		this.results.publish(this.invoicing.voidInvoice(event));
 	}
 
 }

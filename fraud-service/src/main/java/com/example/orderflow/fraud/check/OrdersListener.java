@@ -4,6 +4,7 @@ import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.kafka.consumer.ResultPublisher;
 
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -22,21 +23,21 @@ class OrdersListener {
 
 	private final FraudCheck fraudCheck;
 
-	private final FraudDecisionTopic decisions;
+	private final ResultPublisher results;
 
-	OrdersListener(FraudCheck fraudCheck, FraudDecisionTopic decisions) {
+	OrdersListener(FraudCheck fraudCheck, ResultPublisher results) {
 		this.fraudCheck = fraudCheck;
-		this.decisions = decisions;
+		this.results = results;
 	}
 
 	@KafkaHandler
 	void on(OrderCreated event) {
-		this.decisions.publish(this.fraudCheck.assess(event));
+		this.results.publish(this.fraudCheck.assess(event));
 	}
 
 	@KafkaHandler
 	void on(OrderCancelled event) {
-		this.decisions.publish(this.fraudCheck.reassess(event));
+		this.results.publish(this.fraudCheck.reassess(event));
 	}
 
 }

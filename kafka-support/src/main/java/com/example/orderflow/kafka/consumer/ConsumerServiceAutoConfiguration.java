@@ -47,6 +47,11 @@ public class ConsumerServiceAutoConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(ConsumerServiceAutoConfiguration.class);
 
 	@Bean
+	ResultPublisher resultPublisher(KafkaTemplate<Object, Object> template, ConsumerService service) {
+		return new ResultPublisher(template, service);
+	}
+
+	@Bean
 	RetryTopics retryTopics(ConsumerService service, ConsumerRetryProperties retry) {
 		return RetryTopics.of(service, retry);
 	}

@@ -4,6 +4,7 @@ import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.kafka.consumer.ResultPublisher;
 
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -22,21 +23,21 @@ class OrdersListener {
 
 	private final Notifications notifications;
 
-	private final NotificationTopic topic;
+	private final ResultPublisher results;
 
-	OrdersListener(Notifications notifications, NotificationTopic topic) {
+	OrdersListener(Notifications notifications, ResultPublisher results) {
 		this.notifications = notifications;
-		this.topic = topic;
+		this.results = results;
 	}
 
 	@KafkaHandler
 	void on(OrderCreated event) {
-		this.topic.publish(this.notifications.confirm(event));
+		this.results.publish(this.notifications.confirm(event));
 	}
 
 	@KafkaHandler
 	void on(OrderCancelled event) {
-		this.topic.publish(this.notifications.confirmCancellation(event));
+		this.results.publish(this.notifications.confirmCancellation(event));
 	}
 
 }

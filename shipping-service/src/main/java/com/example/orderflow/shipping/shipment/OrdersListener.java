@@ -4,6 +4,7 @@ import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.kafka.consumer.ResultPublisher;
 
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -22,21 +23,21 @@ class OrdersListener {
 
 	private final Shipments shipments;
 
-	private final ShipmentTopic topic;
+	private final ResultPublisher results;
 
-	OrdersListener(Shipments shipments, ShipmentTopic topic) {
+	OrdersListener(Shipments shipments, ResultPublisher results) {
 		this.shipments = shipments;
-		this.topic = topic;
+		this.results = results;
 	}
 
 	@KafkaHandler
 	void on(OrderCreated event) {
-		this.topic.publish(this.shipments.schedule(event));
+		this.results.publish(this.shipments.schedule(event));
 	}
 
 	@KafkaHandler
 	void on(OrderCancelled event) {
-		this.topic.publish(this.shipments.cancel(event));
+		this.results.publish(this.shipments.cancel(event));
 	}
 
 }
