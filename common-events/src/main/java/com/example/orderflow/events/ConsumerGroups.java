@@ -11,6 +11,19 @@ public final class ConsumerGroups {
 	/** Billing v2, the shadow writer of {@link Topics#INVOICES_V2}. */
 	public static final String BILLING_V2 = "billing-v2";
 
+	/**
+	 * Billing v2 as the live writer of {@link Topics#INVOICES} after a cut-over; it
+	 * starts from the offsets that {@link #BILLING} committed, handed over through the
+	 * Admin API. Not in {@link #ALL}: it consumes only while v2 is live.
+	 */
+	public static final String BILLING_V2_LIVE = "billing-v2-live";
+
+	/**
+	 * Reads {@link Topics#INVOICES} and {@link Topics#INVOICES_V2} and matches them by
+	 * orderId; not a group on {@link Topics#ORDERS}.
+	 */
+	public static final String BILLING_COMPARISON = "billing-comparison";
+
 	public static final String SHIPPING = "shipping-service";
 
 	public static final String FRAUD = "fraud-service";

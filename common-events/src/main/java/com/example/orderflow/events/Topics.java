@@ -27,6 +27,19 @@ public final class Topics {
 	/** {@link NotificationSent}. */
 	public static final String NOTIFICATIONS = "notifications";
 
+	/**
+	 * Which billing version writes {@link #INVOICES} now: one compacted partition that
+	 * every live billing instance reads at start and follows, so a cut-over or roll-back
+	 * reaches all of them and an instance restarted later does not start writing again.
+	 */
+	public static final String BILLING_LIVE_WRITER = "billing-live-writer";
+
+	/**
+	 * The comparison of v1 and v2 invoices, one compacted record per order: the
+	 * comparison's state, read back on restart so no order is counted twice.
+	 */
+	public static final String BILLING_COMPARISON = "billing-comparison";
+
 	/** Partitions of every topic: enough for a group of up to six busy members. */
 	public static final int PARTITIONS = 6;
 

@@ -47,13 +47,13 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  --controller-port N         controller port of node 1 (default 19092)
 			  --services-port-base N      orders on N+1 up to notification on N+6 (default 8080)
 			  --orders-port N, --billing-port N, --billing-v2-port N,
-			  --shipping-port N, --fraud-port N, --notification-port N
+			  --shipping-port N, --fraud-port N, --notification-port N, --billing-v2-live-port N
 			""";
 
 	/** Option prefix of a single service's port, by service name. */
 	private static final Map<String, String> PORT_OPTIONS = Map.of("--orders-port", Stack.ORDERS, "--billing-port",
 			Stack.BILLING, "--billing-v2-port", Stack.BILLING_V2, "--shipping-port", Stack.SHIPPING, "--fraud-port",
-			Stack.FRAUD, "--notification-port", Stack.NOTIFICATION);
+			Stack.FRAUD, "--notification-port", Stack.NOTIFICATION, "--billing-v2-live-port", Stack.BILLING_V2_LIVE);
 
 	static DemoOptions parse(String... args) {
 		String command = null;

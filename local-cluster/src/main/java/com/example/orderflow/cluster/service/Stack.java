@@ -23,13 +23,22 @@ public final class Stack implements AutoCloseable {
 	/** The billing jar again, as the shadow version with its own group. */
 	public static final String BILLING_V2 = "billing-v2";
 
+	/**
+	 * The billing jar as v2 in the live role: group billing-v2-live, writes invoices, but
+	 * consumes only after a cut-over made v2 the live writer; on standby until then.
+	 */
+	public static final String BILLING_V2_LIVE = "billing-v2-live";
+
 	public static final String SHIPPING = "shipping-service";
 
 	public static final String FRAUD = "fraud-service";
 
 	public static final String NOTIFICATION = "notification-service";
 
-	/** Orders on base + 1, then billing, billing-v2, shipping, fraud, notification. */
+	/**
+	 * Orders on base + 1, then billing, billing-v2, shipping, fraud, notification, and
+	 * billing-v2-live on base + 7.
+	 */
 	public static final int DEFAULT_PORT_BASE = 8080;
 
 	private static final String VERSION = "0.1.0-SNAPSHOT";
@@ -46,23 +55,26 @@ public final class Stack implements AutoCloseable {
 		this.services = services;
 	}
 
-	/** Every service with its default port (8081 to 8086). */
+	/** Every service with its default port (8081 to 8087). */
 	public static List<ServiceProcess.Spec> defaultServices(Path repoRoot) {
 		return defaultServices(repoRoot, DEFAULT_PORT_BASE);
 	}
 
 	/**
 	 * Every service, ports counted from {@code portBase}: orders on {@code portBase + 1}
-	 * up to notification on {@code portBase + 6}. Change a single port with
+	 * up to notification on {@code portBase + 6}, billing-v2-live on
+	 * {@code portBase + 7}. Change a single port with
 	 * {@link ServiceProcess.Spec#withPort(int)}.
 	 * @param repoRoot the directory with the service modules, whose jars are in
 	 * {@code <module>/target}
 	 */
 	public static List<ServiceProcess.Spec> defaultServices(Path repoRoot, int portBase) {
 		return List.of(spec(repoRoot, ORDERS, ORDERS, portBase + 1), spec(repoRoot, BILLING, BILLING, portBase + 2),
-				spec(repoRoot, BILLING_V2, BILLING, portBase + 3, "--billing.version=v2"),
+				spec(repoRoot, BILLING_V2, BILLING, portBase + 3, "--billing.version=v2", "--billing.role=shadow",
+						"--billing.comparison.enabled=true"),
 				spec(repoRoot, SHIPPING, SHIPPING, portBase + 4), spec(repoRoot, FRAUD, FRAUD, portBase + 5),
-				spec(repoRoot, NOTIFICATION, NOTIFICATION, portBase + 6));
+				spec(repoRoot, NOTIFICATION, NOTIFICATION, portBase + 6),
+				spec(repoRoot, BILLING_V2_LIVE, BILLING, portBase + 7, "--billing.version=v2", "--billing.role=live"));
 	}
 
 	/** The jar that {@code ./mvnw package} builds for a module. */

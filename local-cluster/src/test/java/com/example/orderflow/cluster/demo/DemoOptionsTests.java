@@ -22,7 +22,8 @@ class DemoOptionsTests {
 		assertThat(options.layout().controllerPort(3)).isEqualTo(19094);
 		assertThat(options.services()).extracting(ServiceProcess.Spec::name, ServiceProcess.Spec::port)
 			.containsExactly(tuple(Stack.ORDERS, 8081), tuple(Stack.BILLING, 8082), tuple(Stack.BILLING_V2, 8083),
-					tuple(Stack.SHIPPING, 8084), tuple(Stack.FRAUD, 8085), tuple(Stack.NOTIFICATION, 8086));
+					tuple(Stack.SHIPPING, 8084), tuple(Stack.FRAUD, 8085), tuple(Stack.NOTIFICATION, 8086),
+					tuple(Stack.BILLING_V2_LIVE, 8087));
 	}
 
 	@Test
@@ -35,7 +36,8 @@ class DemoOptionsTests {
 			.orElseThrow();
 
 		assertThat(v2.jar()).isEqualTo(Path.of("/repo/billing-service/target/billing-service-0.1.0-SNAPSHOT.jar"));
-		assertThat(v2.extraArgs()).containsExactly("--billing.version=v2");
+		assertThat(v2.extraArgs()).containsExactly("--billing.version=v2", "--billing.role=shadow",
+				"--billing.comparison.enabled=true");
 	}
 
 	@Test
