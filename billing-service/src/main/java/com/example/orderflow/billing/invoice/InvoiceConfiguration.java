@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Picks the billing version and declares its consumer group and output topic, which
- * switches on the shared consume-transform-produce wiring of kafka-support, and the
+ * Picks the billing version and role and declares their consumer group and output topic,
+ * which switches on the shared consume-transform-produce wiring of kafka-support, and the
  * invoicing under that version's pricing rule.
  */
 @Configuration(proxyBeanMethods = false)
@@ -16,18 +16,18 @@ import org.springframework.context.annotation.Configuration;
 class InvoiceConfiguration {
 
 	@Bean
-	BillingVersion billingVersion(BillingProperties billing) {
-		return billing.version();
+	BillingWriter billingWriter(BillingProperties billing) {
+		return billing.writer();
 	}
 
 	@Bean
-	ConsumerService billingConsumerService(BillingVersion version) {
-		return new ConsumerService(version.group(), version.outputTopic());
+	ConsumerService billingConsumerService(BillingWriter writer) {
+		return new ConsumerService(writer.group(), writer.outputTopic());
 	}
 
 	@Bean
-	Invoicing invoicing(BillingVersion version) {
-		return new Invoicing(version);
+	Invoicing invoicing(BillingWriter writer) {
+		return new Invoicing(writer.version());
 	}
 
 }

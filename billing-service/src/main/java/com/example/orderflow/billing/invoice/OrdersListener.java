@@ -11,14 +11,24 @@ import org.springframework.stereotype.Component;
 
 /**
  * Order events in, invoice events out, in one Kafka transaction per record: the invoice
- * and the consumer offset commit together. The group is the billing version's.
+ * and the consumer offset commit together. The group is the billing writer's. A live
+ * writer's containers start only when the live-writer record names its version (see
+ * {@code billing.cutover.LiveWriterSwitch}).
  */
 @Component
 // One container for orders, one for the group's own retry topics (failed and replayed
 // records): waiting for a retry's due time never holds up orders.
-@KafkaListener(topics = Topics.ORDERS, groupId = "#{@billingVersion.group()}")
-@KafkaListener(topics = "#{@retryTopics.names()}", groupId = "#{@billingVersion.group()}")
-class OrdersListener {
+@KafkaListener(id = OrdersListener.ORDERS_CONTAINER, topics = Topics.ORDERS, groupId = "#{@billingWriter.group()}",
+		autoStartup = "#{@billingWriter.consumesFromStart()}")
+@KafkaListener(id = OrdersListener.RETRIES_CONTAINER, topics = "#{@retryTopics.names()}",
+		groupId = "#{@billingWriter.group()}", autoStartup = "#{@billingWriter.consumesFromStart()}")
+public class OrdersListener {
+
+	/** The listener container that reads {@code orders}. */
+	public static final String ORDERS_CONTAINER = "billing-orders";
+
+	/** The listener container that reads the group's retry topics. */
+	public static final String RETRIES_CONTAINER = "billing-retries";
 
 	private final Invoicing invoicing;
 

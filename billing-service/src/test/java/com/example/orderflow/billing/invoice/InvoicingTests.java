@@ -17,6 +17,7 @@ import com.example.orderflow.events.Topics;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class InvoicingTests {
 
@@ -129,11 +130,29 @@ class InvoicingTests {
 	}
 
 	@Test
-	void eachVersionHasItsOwnGroupAndTopic() {
-		assertThat(BillingVersion.V1.group()).isEqualTo(ConsumerGroups.BILLING);
-		assertThat(BillingVersion.V1.outputTopic()).isEqualTo(Topics.INVOICES);
-		assertThat(BillingVersion.V2.group()).isEqualTo(ConsumerGroups.BILLING_V2);
-		assertThat(BillingVersion.V2.outputTopic()).isEqualTo(Topics.INVOICES_V2);
+	void eachWriterHasItsOwnGroupAndTheLiveOnesShareTheInvoicesTopic() {
+		BillingWriter v1 = BillingWriter.live(BillingVersion.V1);
+		BillingWriter v2Shadow = new BillingWriter(BillingVersion.V2, BillingRole.SHADOW);
+		BillingWriter v2Live = BillingWriter.live(BillingVersion.V2);
+
+		assertThat(v1.group()).isEqualTo(ConsumerGroups.BILLING);
+		assertThat(v1.outputTopic()).isEqualTo(Topics.INVOICES);
+		assertThat(v2Shadow.group()).isEqualTo(ConsumerGroups.BILLING_V2);
+		assertThat(v2Shadow.outputTopic()).isEqualTo(Topics.INVOICES_V2);
+		assertThat(v2Live.group()).isEqualTo(ConsumerGroups.BILLING_V2_LIVE);
+		assertThat(v2Live.outputTopic()).isEqualTo(Topics.INVOICES);
+		// Only the shadow consumes from the start; a live writer waits for the
+		// live-writer
+		// record.
+		assertThat(v2Shadow.consumesFromStart()).isTrue();
+		assertThat(v1.consumesFromStart()).isFalse();
+		assertThat(v2Live.consumesFromStart()).isFalse();
+	}
+
+	@Test
+	void v1HasNoShadowRole() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new BillingWriter(BillingVersion.V1, BillingRole.SHADOW))
+			.withMessageContaining("v1 runs only live");
 	}
 
 	private static OrderCreated order(String country, OrderLine... lines) {
