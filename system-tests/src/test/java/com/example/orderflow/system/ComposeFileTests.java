@@ -102,6 +102,11 @@ class ComposeFileTests {
 			.containsExactlyInAnyOrderElementsOf(serviceContainers().keySet());
 		assertThat(serviceEnvironment(Stack.BILLING_V2).getProperty("billing.version")).isEqualTo("v2");
 		assertThat(serviceEnvironment(Stack.BILLING).getProperty("billing.version")).isEqualTo("v1");
+		assertThat(serviceEnvironment(Stack.BILLING).getProperty("billing.role")).isEqualTo("live");
+		assertThat(serviceEnvironment(Stack.BILLING_V2).getProperty("billing.role")).isEqualTo("shadow");
+		assertThat(serviceEnvironment(Stack.BILLING_V2).getProperty("billing.comparison.enabled")).isEqualTo("true");
+		assertThat(serviceEnvironment(Stack.BILLING_V2_LIVE).getProperty("billing.version")).isEqualTo("v2");
+		assertThat(serviceEnvironment(Stack.BILLING_V2_LIVE).getProperty("billing.role")).isEqualTo("live");
 	}
 
 	@Test
@@ -116,6 +121,7 @@ class ComposeFileTests {
 				.contains("http://localhost:" + port + "/actuator/health/readiness");
 		});
 		assertThat(serviceEnvironment(Stack.BILLING_V2).getProperty("server.port", Integer.class)).isEqualTo(8083);
+		assertThat(serviceEnvironment(Stack.BILLING_V2_LIVE).getProperty("server.port", Integer.class)).isEqualTo(8087);
 	}
 
 	@Test
@@ -321,6 +327,7 @@ class ComposeFileTests {
 		Map<String, String> serviceContainers = new LinkedHashMap<>();
 		serviceModules().forEach((module) -> serviceContainers.put(module, module));
 		serviceContainers.put(Stack.BILLING_V2, Stack.BILLING);
+		serviceContainers.put(Stack.BILLING_V2_LIVE, Stack.BILLING);
 		return serviceContainers;
 	}
 

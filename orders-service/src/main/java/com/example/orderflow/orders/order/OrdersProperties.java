@@ -11,9 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param idempotencyKeys how many recent {@code Idempotency-Key}s are remembered; a retry
  * after that many newer keys is treated as a new order
  * @param retryAfter what a 503 tells the caller to wait before retrying
+ * @param transactionWarmUp how long the service tries, before it reports ready, to commit
+ * one empty transaction (see {@link TransactionalProducerWarmUp}); zero skips it
  */
 @ConfigurationProperties("orderflow.orders")
-record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValue("5s") Duration retryAfter) {
+record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValue("5s") Duration retryAfter,
+		@DefaultValue("60s") Duration transactionWarmUp) {
 
 	OrdersProperties {
 		if (idempotencyKeys < 1) {

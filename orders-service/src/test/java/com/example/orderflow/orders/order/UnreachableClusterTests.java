@@ -48,6 +48,8 @@ class UnreachableClusterTests {
 		// Only the startup check for the topic: give up on it in seconds, not 30 + 10.
 		registry.add("spring.kafka.admin.operation-timeout", () -> "2s");
 		registry.add("spring.kafka.admin.close-timeout", () -> "1s");
+		// Start at once: the warm-up transaction can only fail here.
+		registry.add("orderflow.orders.transaction-warm-up", () -> "0s");
 	}
 
 	@Test

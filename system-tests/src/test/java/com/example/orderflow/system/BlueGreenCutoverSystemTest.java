@@ -1,0 +1,168 @@
+package com.example.orderflow.system;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Collectors;
+
+import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.events.InvoiceIssued;
+import com.example.orderflow.events.Topics;
+import com.example.orderflow.testsupport.TestKafkaClients;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Guarantee 6 on the real system: orders flow without a pause over HTTP while billing is
+ * cut over from v1 to v2 and rolled back to v1, each through {@code PUT
+ * /admin/billing/live-writer}; afterwards {@code invoices} holds exactly one invoice per
+ * acknowledged order under {@code read_committed}, written by v1 before the cut-over and
+ * after the roll-back and by v2 in between, and the shadow {@code invoices-v2} one per
+ * order throughout.
+ */
+class BlueGreenCutoverSystemTest {
+
+	private static final int ORDERS = 3000;
+
+	private static final int CUTOVER_AT = 1000;
+
+	private static final int ROLLBACK_AT = 2000;
+
+	private static final int CLIENTS = 6;
+
+	private static RunningSystem system;
+
+	private static TestKafkaClients kafka;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@BeforeAll
+	static void startTheSystem() throws Exception {
+		system = RunningSystem.start();
+		kafka = new TestKafkaClients(system.bootstrapServers());
+	}
+
+	@AfterAll
+	static void stopEverything() {
+		if (system != null) {
+			List<Long> pids = system.pids();
+			system.close();
+			await().atMost(Duration.ofMinutes(1))
+				.untilAsserted(() -> assertThat(pids)
+					.noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+		}
+	}
+
+	@Test
+	void everyOrderHasExactlyOneInvoiceAcrossACutOverAndARollBackUnderLoad() throws Exception {
+		OrdersApi api = new OrdersApi(system.service(Stack.ORDERS).port());
+		Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
+		AtomicInteger failed = new AtomicInteger();
+		AtomicInteger started = new AtomicInteger();
+		ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+		long loadStarted = System.nanoTime();
+		List<Future<?>> load = IntStream.range(0, CLIENTS).mapToObj((client) -> clients.submit(() -> {
+			for (int n = started.getAndIncrement(); n < ORDERS; n = started.getAndIncrement()) {
+				try {
+					acknowledged.add(api.place("customer-" + (n % 23), (n % 3 == 0) ? "FR" : "DE", 1 + n % 4));
+				}
+				catch (RuntimeException ex) {
+					failed.incrementAndGet();
+					System.out.println("order " + n + " failed: " + ex.getMessage());
+				}
+			}
+		})).collect(Collectors.toList());
+		try {
+			await().atMost(Duration.ofMinutes(3)).until(() -> acknowledged.size() >= CUTOVER_AT);
+			HttpResponse<String> cutover = liveWriter("v2");
+			int atCutover = acknowledged.size();
+			System.out.printf("cut over to v2 after %d orders: %s%n", atCutover, cutover.body());
+			assertThat(cutover.statusCode()).isEqualTo(200);
+			assertThat(cutover.body()).contains("\"live\":\"v2\"").contains("\"writerStarted\":true");
+
+			await().atMost(Duration.ofMinutes(3)).until(() -> acknowledged.size() >= ROLLBACK_AT);
+			HttpResponse<String> rollback = liveWriter("v1");
+			int atRollback = acknowledged.size();
+			System.out.printf("rolled back to v1 after %d orders: %s%n", atRollback, rollback.body());
+			assertThat(rollback.statusCode()).isEqualTo(200);
+			assertThat(rollback.body()).contains("\"live\":\"v1\"").contains("\"writerStarted\":true");
+			for (Future<?> client : load) {
+				client.get();
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		double seconds = (System.nanoTime() - loadStarted) / 1e9;
+		System.out.printf("placed %d orders in %.1f s (%.0f/s): acknowledged %d, failed %d%n", ORDERS, seconds,
+				ORDERS / seconds, acknowledged.size(), failed.get());
+		assertThat(failed).hasValue(0);
+		assertThat(acknowledged).hasSize(ORDERS);
+
+		await().atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> invoicesPerOrder(Topics.INVOICES, acknowledged).keySet().containsAll(acknowledged)
+					&& invoicesPerOrder(Topics.INVOICES_V2, acknowledged).keySet().containsAll(acknowledged));
+		Map<UUID, List<InvoiceIssued>> live = invoicesPerOrder(Topics.INVOICES, acknowledged);
+		Map<UUID, List<InvoiceIssued>> shadow = invoicesPerOrder(Topics.INVOICES_V2, acknowledged);
+		long twice = live.values().stream().filter((invoices) -> invoices.size() > 1).count();
+		long missing = acknowledged.stream().filter((orderId) -> !live.containsKey(orderId)).count();
+		Map<String, Long> byVersion = live.values()
+			.stream()
+			.flatMap(List::stream)
+			.collect(Collectors.groupingBy(InvoiceIssued::billingVersion, TreeMap::new, Collectors.counting()));
+		System.out.printf(
+				"invoices: %d orders acknowledged, %d invoiced, by version %s, duplicates %d, missing %d; "
+						+ "invoices-v2: %d orders, duplicates %d%n",
+				acknowledged.size(), live.size(), byVersion, twice, missing, shadow.size(),
+				shadow.values().stream().filter((invoices) -> invoices.size() > 1).count());
+		assertThat(live.keySet()).isEqualTo(acknowledged);
+		assertThat(live)
+			.allSatisfy((orderId, invoices) -> assertThat(invoices).as("invoices of %s", orderId).hasSize(1));
+		assertThat(shadow.keySet()).isEqualTo(acknowledged);
+		assertThat(shadow)
+			.allSatisfy((orderId, invoices) -> assertThat(invoices).as("shadow invoices of %s", orderId).hasSize(1));
+		// Both versions really wrote customer-visible invoices: the switch happened twice
+		// while orders flowed.
+		assertThat(byVersion).containsOnlyKeys("v1", "v2")
+			.allSatisfy((version, count) -> assertThat(count).isPositive());
+	}
+
+	private static Map<UUID, List<InvoiceIssued>> invoicesPerOrder(String topic, Set<UUID> orders) {
+		return kafka.readCommitted(topic)
+			.stream()
+			.map(ConsumerRecord::value)
+			.filter(InvoiceIssued.class::isInstance)
+			.map(InvoiceIssued.class::cast)
+			.filter((invoice) -> orders.contains(invoice.orderId()))
+			.collect(Collectors.groupingBy(InvoiceIssued::orderId, Collectors.toList()));
+	}
+
+	private HttpResponse<String> liveWriter(String version) throws Exception {
+		URI uri = URI.create("http://127.0.0.1:" + system.service(Stack.BILLING).port() + "/admin/billing/live-writer");
+		return this.http.send(HttpRequest.newBuilder(uri)
+			.timeout(Duration.ofMinutes(3))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"version\":\"" + version + "\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
