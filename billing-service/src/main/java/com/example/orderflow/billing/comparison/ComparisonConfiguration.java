@@ -79,9 +79,17 @@ class ComparisonConfiguration {
 		factory.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>((record, exception) -> {
 			meters.counter(ComparisonMetrics.UNREADABLE).increment();
 			logger.error("Not compared, unreadable: {}-{}@{} (key {}): {}", record.topic(), record.partition(),
-					record.offset(), record.key(), exception.getMessage());
+					record.offset(), record.key(), rootMessage(exception));
 		}, backOff, template, true));
 		return factory;
+	}
+
+	private static String rootMessage(Throwable exception) {
+		Throwable cause = exception;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
 	}
 
 	@Bean

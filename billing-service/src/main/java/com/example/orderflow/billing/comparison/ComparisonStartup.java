@@ -84,7 +84,12 @@ class ComparisonStartup implements SmartLifecycle {
 		}
 		this.comparisons.loaded(this.clock.instant());
 		this.metrics.register();
-		logger.info("Comparison state loaded: {}", this.comparisons.summary(this.clock.instant()));
+		ComparisonSummary summary = this.comparisons.summary(this.clock.instant());
+		logger.info(
+				"Comparison state loaded: {} orders, {} match, {} mismatch, {} missing in v2, {} missing in v1, "
+						+ "{} pending; now consuming {} and {}",
+				summary.orders(), summary.match(), summary.mismatch(), summary.missingInV2(), summary.missingInV1(),
+				summary.pending(), Topics.INVOICES, Topics.INVOICES_V2);
 		startConsuming(executor);
 	}
 
