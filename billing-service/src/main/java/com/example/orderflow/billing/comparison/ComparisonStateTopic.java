@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.ConsumerFactory;
@@ -37,7 +38,10 @@ class ComparisonStateTopic {
 
 	private final DefaultKafkaConsumerFactory<String, byte[]> readers;
 
-	private final JsonMapper json = JsonMapper.builder().build();
+	// A state written by a newer version with more fields must still be readable.
+	private final JsonMapper json = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
 
 	ComparisonStateTopic(KafkaTemplate<Object, Object> kafka, ConsumerFactory<?, ?> serviceConsumers) {
 		this.kafka = kafka;

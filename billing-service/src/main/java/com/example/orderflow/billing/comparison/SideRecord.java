@@ -36,9 +36,13 @@ record SideRecord(String billingVersion, ComparedInvoice invoice, Instant issued
 				(this.issuedSeenAt != null) ? this.issuedSeenAt : now, this.voidedSeenAt);
 	}
 
+	/**
+	 * This side with the void. The billingVersion stays the invoice's: an order invoiced
+	 * by v1 and voided by v2 after a cut-over still counts as v1's.
+	 */
 	SideRecord withVoided(InvoiceVoided voided, Instant now) {
-		return new SideRecord(voided.billingVersion(), this.invoice, this.issuedSeenAt,
-				(this.voidedSeenAt != null) ? this.voidedSeenAt : now);
+		return new SideRecord((this.invoice != null) ? this.billingVersion : voided.billingVersion(), this.invoice,
+				this.issuedSeenAt, (this.voidedSeenAt != null) ? this.voidedSeenAt : now);
 	}
 
 }

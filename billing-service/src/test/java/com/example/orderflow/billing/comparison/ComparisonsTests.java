@@ -189,6 +189,19 @@ class ComparisonsTests {
 	}
 
 	@Test
+	void orderInvoicedBeforeACutOverAndVoidedAfterItStaysCountedUnderItsInvoicesVersion() {
+		UUID orderId = UUID.randomUUID();
+		this.comparisons.issued(Side.V1, invoice(orderId, "v1", "1.33"), T0);
+		this.comparisons.issued(Side.V2, invoice(orderId, "v2", "1.33"), T0);
+
+		this.comparisons.voided(Side.V1, voided(orderId, "v2"), T0.plusSeconds(1));
+		this.comparisons.voided(Side.V2, voided(orderId, "v2"), T0.plusSeconds(1));
+
+		assertThat(this.comparisons.tally(T0.plusSeconds(1)).count(Result.MATCH, "v1")).isEqualTo(1);
+		assertThat(this.comparisons.tally(T0.plusSeconds(1)).count(Result.MATCH, "v2")).isZero();
+	}
+
+	@Test
 	void stateReadBackGivesTheSameCountsAndDifferences() {
 		UUID matched = UUID.randomUUID();
 		UUID mismatched = UUID.randomUUID();
