@@ -1,0 +1,78 @@
+package com.example.orderflow.billing.comparison;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+import com.example.orderflow.events.InvoiceIssued;
+import com.example.orderflow.events.InvoiceLine;
+import com.example.orderflow.events.Money;
+
+/**
+ * The fields of an {@link InvoiceIssued} that the comparison looks at: what the customer
+ * is billed. Not the eventId (random per event) nor the billingVersion (different by
+ * design), nor issuedAt (the order's own time on both sides).
+ *
+ * @param customerId who is billed
+ * @param lines the invoice lines
+ * @param net the sum of the lines' net amounts
+ * @param tax the tax
+ * @param total net plus tax
+ */
+record ComparedInvoice(String customerId, List<InvoiceLine> lines, Money net, Money tax, Money total) {
+
+	ComparedInvoice {
+		lines = List.copyOf(lines);
+	}
+
+	static ComparedInvoice of(InvoiceIssued invoice) {
+		return new ComparedInvoice(invoice.customerId(), invoice.lines(), invoice.net(), invoice.tax(),
+				invoice.total());
+	}
+
+	/**
+	 * Every compared field whose value differs, this invoice as v1 and the other as v2.
+	 */
+	List<FieldDifference> differencesTo(ComparedInvoice v2) {
+		List<FieldDifference> differences = new ArrayList<>();
+		compare(differences, "customerId", this.customerId, v2.customerId);
+		compare(differences, "currency", currency(this.net), currency(v2.net));
+		compare(differences, "net", text(this.net), text(v2.net));
+		compare(differences, "tax", text(this.tax), text(v2.tax));
+		compare(differences, "total", text(this.total), text(v2.total));
+		compare(differences, "lines", String.valueOf(this.lines.size()), String.valueOf(v2.lines.size()));
+		for (int i = 0; i < Math.min(this.lines.size(), v2.lines.size()); i++) {
+			InvoiceLine a = this.lines.get(i);
+			InvoiceLine b = v2.lines.get(i);
+			String prefix = "lines[" + i + "].";
+			compareLine(differences, prefix + "sku", a, b, InvoiceLine::sku);
+			compareLine(differences, prefix + "quantity", a, b, (line) -> String.valueOf(line.quantity()));
+			compareLine(differences, prefix + "unitPrice", a, b, (line) -> text(line.unitPrice()));
+			compareLine(differences, prefix + "net", a, b, (line) -> text(line.net()));
+			compareLine(differences, prefix + "tax", a, b, (line) -> text(line.tax()));
+		}
+		return differences;
+	}
+
+	private static void compareLine(List<FieldDifference> differences, String field, InvoiceLine v1, InvoiceLine v2,
+			Function<InvoiceLine, String> value) {
+		compare(differences, field, value.apply(v1), value.apply(v2));
+	}
+
+	private static void compare(List<FieldDifference> differences, String field, String v1, String v2) {
+		if (!Objects.equals(v1, v2)) {
+			differences.add(new FieldDifference(field, v1, v2));
+		}
+	}
+
+	private static String currency(Money money) {
+		return (money != null) ? money.currency() : null;
+	}
+
+	/** {@code 1.33 EUR}: the exact amount, as on the wire, with its currency. */
+	static String text(Money money) {
+		return (money != null) ? money.amount().toPlainString() + " " + money.currency() : null;
+	}
+
+}

@@ -1,0 +1,126 @@
+package com.example.orderflow.billing.comparison;
+
+import java.time.Clock;
+
+import com.example.orderflow.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The blue/green comparison, switched on with {@code billing.comparison.enabled=true}
+ * (the billing-v2 shadow process of the local stack does).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(ComparisonConfiguration.ENABLED)
+@EnableConfigurationProperties(ComparisonProperties.class)
+class ComparisonConfiguration {
+
+	static final String ENABLED = "billing.comparison.enabled";
+
+	static final String CONTAINER_FACTORY = "billingComparisonContainerFactory";
+
+	private static final Logger logger = LoggerFactory.getLogger(ComparisonConfiguration.class);
+
+	/**
+	 * The compacted state topic, one record per order; and both invoice topics, which
+	 * this process may be the first to need.
+	 */
+	@Bean
+	KafkaAdmin.NewTopics billingComparisonTopics() {
+		return new KafkaAdmin.NewTopics(
+				TopicBuilder.name(Topics.BILLING_COMPARISON).partitions(Topics.PARTITIONS).compact().build(),
+				TopicBuilder.name(Topics.INVOICES).partitions(Topics.PARTITIONS).build(),
+				TopicBuilder.name(Topics.INVOICES_V2).partitions(Topics.PARTITIONS).build());
+	}
+
+	/**
+	 * The write of an order's state and the commit of the invoice offsets happen in one
+	 * Kafka transaction (the container's, through Boot's transaction manager): either
+	 * both are visible to a {@code read_committed} reader or neither, so a restart reads
+	 * back exactly the state of the offsets it resumes from. (Produce-then-commit would
+	 * also be safe, the state being keyed and idempotent, but the service's producer is
+	 * transactional anyway and a transaction needs no extra reasoning.) A record no
+	 * deserializer can read is logged, counted and committed past; any other failure is
+	 * retried with back-off until it succeeds: no invoice is skipped silently.
+	 */
+	@Bean(CONTAINER_FACTORY)
+	@SuppressWarnings("unchecked")
+	ConcurrentKafkaListenerContainerFactory<Object, Object> billingComparisonContainerFactory(
+			ConsumerFactory<?, ?> consumers, KafkaAwareTransactionManager<?, ?> transactions,
+			KafkaTemplate<Object, Object> template, MeterRegistry meters) {
+		// Not Boot's factory: that one carries the billing group's after-rollback routing
+		// to its retry and dead-letter topics, its record checks and its metrics.
+		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+		factory.setConsumerFactory((ConsumerFactory<Object, Object>) consumers);
+		factory.setConcurrency(1);
+		ContainerProperties properties = factory.getContainerProperties();
+		properties.setKafkaAwareTransactionManager(transactions);
+		// Commit the real position after a transaction's marker, so the group shows lag
+		// 0.
+		properties.setFixTxOffsets(true);
+		ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+		backOff.setMaxInterval(10_000);
+		factory.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>((record, exception) -> {
+			meters.counter(ComparisonMetrics.UNREADABLE).increment();
+			logger.error("Not compared, unreadable: {}-{}@{} (key {}): {}", record.topic(), record.partition(),
+					record.offset(), record.key(), rootMessage(exception));
+		}, backOff, template, true));
+		return factory;
+	}
+
+	private static String rootMessage(Throwable exception) {
+		Throwable cause = exception;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+	}
+
+	@Bean
+	Comparisons comparisons(ComparisonProperties properties) {
+		return new Comparisons(properties.gracePeriod(), properties.keptDifferences());
+	}
+
+	@Bean
+	ComparisonStateTopic comparisonStateTopic(KafkaTemplate<Object, Object> template, ConsumerFactory<?, ?> consumers) {
+		return new ComparisonStateTopic(template, consumers);
+	}
+
+	@Bean
+	InvoiceComparison invoiceComparison(Comparisons comparisons, ComparisonStateTopic state) {
+		return new InvoiceComparison(comparisons, state, Clock.systemUTC());
+	}
+
+	@Bean
+	ComparisonListener comparisonListener(InvoiceComparison comparison) {
+		return new ComparisonListener(comparison);
+	}
+
+	@Bean
+	ComparisonMetrics comparisonMetrics(MeterRegistry meters, Comparisons comparisons) {
+		return new ComparisonMetrics(meters, comparisons, Clock.systemUTC());
+	}
+
+	@Bean
+	ComparisonStartup comparisonStartup(Comparisons comparisons, ComparisonStateTopic state,
+			KafkaListenerEndpointRegistry listeners, ComparisonMetrics metrics, ComparisonProperties properties) {
+		return new ComparisonStartup(comparisons, state, listeners, metrics, properties, Clock.systemUTC());
+	}
+
+}
