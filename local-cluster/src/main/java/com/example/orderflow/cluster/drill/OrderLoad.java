@@ -30,7 +30,11 @@ public final class OrderLoad {
 
 	private static final Pattern ORDER_ID = Pattern.compile("\"orderId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
 
-	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+	/**
+	 * A patient client: longer than the orders API takes to give up by itself (24 s), so
+	 * what is counted is the API's own answer.
+	 */
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(45);
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
@@ -123,10 +127,20 @@ public final class OrderLoad {
 			return this.requests.stream().filter(Request::acknowledged).mapToDouble(Request::seconds).max().orElse(0);
 		}
 
+		/** The longest a client waited for its 503. */
+		public double longestRefusal() {
+			return refused().stream().mapToDouble(Request::seconds).max().orElse(0);
+		}
+
 		public String summary() {
-			return "%d orders sent in %.1f s, %d acknowledged (201), %d refused (503), %d errors, %d retries with the same Idempotency-Key, longest wait for a 201 %.1f s"
-				.formatted(sent(), this.seconds, acknowledged().size(), refused().size(), errors().size(), retries(),
-						stallSeconds());
+			String errors = errors().stream()
+				.collect(java.util.stream.Collectors.groupingBy(
+						(request) -> (request.status() == 0) ? "no answer" : Integer.toString(request.status()),
+						java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+				.toString();
+			return "%d orders sent in %.1f s, %d acknowledged (201), %d refused (503, the longest after %.1f s), %d errors %s, %d retries with the same Idempotency-Key, longest wait for a 201 %.1f s"
+				.formatted(sent(), this.seconds, acknowledged().size(), refused().size(), longestRefusal(),
+						errors().size(), errors, retries(), stallSeconds());
 		}
 
 	}
