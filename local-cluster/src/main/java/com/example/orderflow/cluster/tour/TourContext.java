@@ -51,7 +51,7 @@ public final class TourContext {
 	}
 
 	public OrdersClient orders() {
-		return new OrdersClient(uri(Stack.ORDERS));
+		return new OrdersClient(uri(Stack.ORDERS), this.progress);
 	}
 
 	public Consumer<String> progress() {
