@@ -38,8 +38,9 @@ import com.example.orderflow.cluster.tour.TourContext;
 
 /**
  * The command line behind {@code ./demo}: {@code up}, {@code cluster}, {@code status},
- * {@code orders [n]}, {@code failures}, {@code down}, {@code clean}. Run with no command
- * for {@code up}.
+ * {@code tour}, {@code orders [n]}, {@code load}, {@code scale}, {@code kill},
+ * {@code start}, {@code drill}, {@code failures}, {@code down}, {@code clean}. The script
+ * runs {@code up --tour} when given no command.
  */
 public final class Demo {
 
@@ -390,7 +391,6 @@ public final class Demo {
 		double rate = Double.parseDouble(commandOption("--rate", "10"));
 		Duration duration = duration(commandOption("--duration", "30s"));
 		OrderLoad.Result result = new OrderLoad(serviceUri(Stack.ORDERS), this.progress, false).run(rate, duration);
-		this.out.println(result.summary());
 		return result.errors().isEmpty() ? 0 : 1;
 	}
 

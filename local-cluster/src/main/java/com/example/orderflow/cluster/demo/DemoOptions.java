@@ -22,7 +22,7 @@ import com.example.orderflow.cluster.service.Stack;
  * @param controllerPort the controller port of node 1
  * @param servicesPortBase orders on base + 1 to notification on base + 6
  * @param servicePorts single ports that differ, by service name
- * @param tour after {@code up}, place sample orders and show each group receiving them
+ * @param tour after {@code up}, run the guided tour, then stop everything and exit
  */
 record DemoOptions(String command, List<String> arguments, Path repoRoot, Path dataDirectory, int kafkaPort,
 		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, boolean tour) {

@@ -80,9 +80,11 @@ public final class DrillReport {
 		StringBuilder text = new StringBuilder();
 		text.append("  drill: ").append(this.drill).append(System.lineSeparator());
 		text.append(table.render("  "));
-		text.append("  numbers:");
-		this.numbers.forEach((name, value) -> text.append(" ").append(name).append(" ").append(value).append(";"));
-		text.append(System.lineSeparator());
+		if (!this.numbers.isEmpty()) {
+			text.append("  numbers:");
+			this.numbers.forEach((name, value) -> text.append(" ").append(name).append(" ").append(value).append(";"));
+			text.append(System.lineSeparator());
+		}
 		long passed = this.steps.stream().filter(Step::passed).count();
 		text.append("  %s: %d of %d steps passed in %.1f s%n".formatted(passed() ? "PASS" : "FAIL", passed,
 				this.steps.size(), seconds()));
