@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.drill.LocalProcesses;
+import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 
@@ -59,6 +61,14 @@ final class RunningSystem implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * The drills' hold on this system's processes: brokers to kill and start, service
+	 * instances to add and kill.
+	 */
+	SystemProcesses processes() {
+		return new LocalProcesses(this.cluster, this.services, (line) -> System.out.println("[processes] " + line));
 	}
 
 	String bootstrapServers() {

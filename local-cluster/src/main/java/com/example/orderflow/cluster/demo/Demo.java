@@ -10,24 +10,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.drill.BrokerDrills;
+import com.example.orderflow.cluster.drill.ControlChannel;
+import com.example.orderflow.cluster.drill.DrillReport;
+import com.example.orderflow.cluster.drill.GroupAssignments;
+import com.example.orderflow.cluster.drill.LocalProcesses;
+import com.example.orderflow.cluster.drill.OrderLoad;
+import com.example.orderflow.cluster.drill.ScaleDrill;
+import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.status.ClusterStatus;
 import com.example.orderflow.cluster.status.TextTable;
+import com.example.orderflow.cluster.tour.Tour;
+import com.example.orderflow.cluster.tour.TourContext;
 
 /**
  * The command line behind {@code ./demo}: {@code up}, {@code cluster}, {@code status},
- * {@code orders [n]}, {@code failures}, {@code down}, {@code clean}. Run with no command
- * for {@code up}.
+ * {@code tour}, {@code orders [n]}, {@code load}, {@code scale}, {@code kill},
+ * {@code start}, {@code drill}, {@code failures}, {@code down}, {@code clean}. The script
+ * runs {@code up --tour} when given no command.
  */
 public final class Demo {
 
@@ -47,6 +60,12 @@ public final class Demo {
 	private static final Duration LAUNCHER_STOP = Duration.ofSeconds(90);
 
 	private static final int DEFAULT_ORDERS = 5;
+
+	/** The open-loop load of the tour's steps that need one. */
+	private static final double TOUR_ORDERS_PER_SECOND = 5;
+
+	/** A scale to 7 instances may take a minute or two on 2 cores. */
+	private static final Duration CONTROL_TIMEOUT = Duration.ofMinutes(5);
 
 	private final DemoOptions options;
 
@@ -99,6 +118,12 @@ public final class Demo {
 			case "clean" -> clean();
 			case "orders" -> orders();
 			case "failures" -> failures();
+			case "tour" -> tour(remoteProcesses());
+			case "load" -> load();
+			case "scale" -> scale();
+			case "kill" -> killOrStart(true);
+			case "start" -> killOrStart(false);
+			case "drill" -> drill();
 			case "help" -> help();
 			default -> {
 				this.out.println("Unknown command " + this.options.command());
@@ -145,19 +170,13 @@ public final class Demo {
 		}
 		this.progress.accept("all up after %.1f s".formatted(this.progress.seconds()));
 		printSummary(cluster.get(), stack.get());
+		ControlChannel.serve(controlDirectory(), new LocalProcesses(cluster.get(), stack.get(), this.progress),
+				this.progress);
 		if (withServices && this.options.tour()) {
+			boolean passed = tour(new LocalProcesses(cluster.get(), stack.get(), this.progress)) == 0;
 			this.out.println();
-			this.progress
-				.accept("placing %d sample orders to show every group receiving them".formatted(DEFAULT_ORDERS));
-			try {
-				new SampleOrders(this.options.portOf(Stack.ORDERS), cluster.get().bootstrapServers(), this.progress)
-					.run(DEFAULT_ORDERS, RESULTS, this.out);
-			}
-			catch (RuntimeException ex) {
-				// The tour is a look around: a failed look must not take the running
-				// system down.
-				this.out.println("The sample orders failed: " + ex.getMessage());
-			}
+			this.out.println("The tour is over: stopping everything (./demo up keeps a system running).");
+			return passed ? 0 : 1;
 		}
 		this.out.println();
 		this.out.println("Running. Ctrl-C here (or ./demo down in another shell) stops "
@@ -356,6 +375,131 @@ public final class Demo {
 		this.out.println();
 		this.out.print(result.report());
 		return result.passed() ? 0 : 1;
+	}
+
+	/** The guided tour against the running system. */
+	private int tour(SystemProcesses processes) {
+		long started = System.nanoTime();
+		boolean passed = new Tour(new TourContext(processes, this.progress, this.out::print, TOUR_ORDERS_PER_SECOND))
+			.run();
+		this.out.printf("Tour finished in %.0f s%n", (System.nanoTime() - started) / 1e9);
+		return passed ? 0 : 1;
+	}
+
+	/** {@code load --rate R --duration D}: open-loop orders with a progress line. */
+	private int load() {
+		double rate = Double.parseDouble(commandOption("--rate", "10"));
+		Duration duration = duration(commandOption("--duration", "30s"));
+		OrderLoad.Result result = new OrderLoad(serviceUri(Stack.ORDERS), this.progress, false).run(rate, duration);
+		return result.errors().isEmpty() ? 0 : 1;
+	}
+
+	/** {@code scale <service> <n>}, then the group as the cluster sees it. */
+	private int scale() {
+		List<String> arguments = positional();
+		if (arguments.size() != 2) {
+			throw new IllegalArgumentException("scale takes a service and a number: ./demo scale fraud-service 3");
+		}
+		String service = arguments.get(0);
+		int count = Integer.parseInt(arguments.get(1));
+		List<String> running = remoteProcesses().scale(service, count);
+		this.progress.accept("running: " + String.join(", ", running) + "; waiting for the group to settle");
+		this.out.print(GroupAssignments.awaitSettled(this.options.layout().bootstrapServers(), service, count,
+				Duration.ofSeconds(90)));
+		return 0;
+	}
+
+	/** {@code kill broker <id>}, {@code start broker <id>}, {@code kill <instance>}. */
+	private int killOrStart(boolean kill) {
+		List<String> arguments = positional();
+		SystemProcesses processes = remoteProcesses();
+		if (kill && arguments.size() == 1) {
+			processes.killInstance(arguments.get(0));
+			this.progress.accept(arguments.get(0) + " killed (kill -9)");
+			return 0;
+		}
+		if (arguments.size() != 2 || !arguments.get(0).equals("broker")) {
+			throw new IllegalArgumentException(
+					"Use: ./demo kill broker <id>, ./demo start broker <id>, ./demo kill <instance>");
+		}
+		int node = Integer.parseInt(arguments.get(1));
+		BrokerDrills drills = new BrokerDrills(processes, 0, false, this.progress, this.out::print);
+		DrillReport report = kill ? drills.kill(node) : drills.start(node);
+		this.out.println();
+		this.out.print(report.render());
+		return report.passed() ? 0 : 1;
+	}
+
+	/** {@code drill <scale|broker|quorum|rolling>}: a verified drill under load. */
+	private int drill() {
+		List<String> arguments = positional();
+		String which = arguments.isEmpty() ? "" : arguments.get(0);
+		double rate = Double.parseDouble(commandOption("--rate", "10"));
+		SystemProcesses processes = remoteProcesses();
+		BrokerDrills brokers = new BrokerDrills(processes, rate, false, this.progress, this.out::print);
+		DrillReport report = switch (which) {
+			case "scale" -> new ScaleDrill(processes, (arguments.size() > 1) ? arguments.get(1) : Stack.FRAUD, rate,
+					this.progress, this.out::print)
+				.run();
+			case "broker" -> brokers.failover();
+			case "quorum" -> brokers.quorumLoss();
+			case "rolling" -> brokers.rollingRestart();
+			default -> throw new IllegalArgumentException("drill takes one of scale, broker, quorum, rolling");
+		};
+		this.out.println();
+		this.out.print(report.render());
+		return report.passed() ? 0 : 1;
+	}
+
+	private SystemProcesses remoteProcesses() {
+		Map<String, URI> uris = new HashMap<>();
+		this.options.services().forEach((spec) -> uris.put(spec.name(), URI.create("http://127.0.0.1:" + spec.port())));
+		return ControlChannel.client(controlDirectory(), this.options.layout().bootstrapServers(), uris::get,
+				CONTROL_TIMEOUT);
+	}
+
+	/** The command's arguments without its options. */
+	private List<String> positional() {
+		List<String> positional = new ArrayList<>();
+		List<String> arguments = this.options.arguments();
+		for (int i = 0; i < arguments.size(); i++) {
+			if (arguments.get(i).startsWith("--")) {
+				i++;
+			}
+			else {
+				positional.add(arguments.get(i));
+			}
+		}
+		return positional;
+	}
+
+	private String commandOption(String name, String otherwise) {
+		int at = this.options.arguments().indexOf(name);
+		return (at >= 0) ? this.options.arguments().get(at + 1) : otherwise;
+	}
+
+	/** 30s, 2m, 90 (seconds). */
+	static Duration duration(String text) {
+		String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+		try {
+			if (value.endsWith("ms")) {
+				return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+			}
+			if (value.endsWith("s")) {
+				return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+			}
+			if (value.endsWith("m")) {
+				return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+			}
+			return Duration.ofSeconds(Long.parseLong(value));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("A duration is 30s, 2m or 90, not " + text);
+		}
+	}
+
+	private Path controlDirectory() {
+		return this.options.dataDirectory().resolve("control");
 	}
 
 	private URI serviceUri(String service) {

@@ -22,7 +22,7 @@ import com.example.orderflow.cluster.service.Stack;
  * @param controllerPort the controller port of node 1
  * @param servicesPortBase orders on base + 1 to notification on base + 6
  * @param servicePorts single ports that differ, by service name
- * @param tour after {@code up}, place sample orders and show each group receiving them
+ * @param tour after {@code up}, run the guided tour, then stop everything and exit
  */
 record DemoOptions(String command, List<String> arguments, Path repoRoot, Path dataDirectory, int kafkaPort,
 		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, boolean tour) {
@@ -31,11 +31,25 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			Usage: ./demo [command] [options]
 
 			Commands:
-			  (none)        up, then place a few orders and show every group receiving them
+			  (none)        up, then the guided tour: nine ideas shown live and verified, a PASS/FAIL
+			                table at the end; stops everything and exits 1 if any idea failed
 			  up            start the 3-node Kafka cluster and the six services; Ctrl-C stops all
 			  cluster       start only the Kafka cluster, in the foreground; Ctrl-C stops it
 			  status        brokers, partitions (leader, replicas, ISR), consumer groups and lag
+			  tour          the guided tour against a running ./demo up
 			  orders [n]    place n sample orders (default 5), cancel some, show each group's results
+			  load [--rate R] [--duration D]
+			                open-loop orders at R per second (default 10) for D (default 30s; 90s, 2m)
+			  scale <service> <n>
+			                run n instances of a consumer service and show who owns which partition
+			  kill broker <id>, start broker <id>
+			                kill -9 a Kafka node and watch leadership move; start it again, wait until
+			                it is back in every ISR and restore the preferred leaders
+			  kill <instance>
+			                kill -9 one service instance (fraud-service-2)
+			  drill <scale|broker|quorum|rolling> [--rate R]
+			                a verified drill under load: scale fraud-service to 3, kill one, then 7;
+			                kill -9 the active controller; two of three brokers down; a rolling restart
 			  failures      drive one order through shipping's retry topics to its dead-letter topic,
 			                replay it and check it is shipped exactly once (exits 1 if a step fails)
 			  down          stop what ./demo up started, from another shell
@@ -49,6 +63,9 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  --orders-port N, --billing-port N, --billing-v2-port N,
 			  --shipping-port N, --fraud-port N, --notification-port N, --billing-v2-live-port N
 			""";
+
+	/** Options that belong to a command, kept among its arguments. */
+	private static final java.util.Set<String> COMMAND_OPTIONS = java.util.Set.of("--rate", "--duration");
 
 	/** Option prefix of a single service's port, by service name. */
 	private static final Map<String, String> PORT_OPTIONS = Map.of("--orders-port", Stack.ORDERS, "--billing-port",
@@ -72,6 +89,11 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			}
 			else if (arg.equals("--tour")) {
 				tour = true;
+			}
+			else if (COMMAND_OPTIONS.contains(arg)) {
+				// The command's own options (load --rate 20): it reads them itself.
+				arguments.add(arg);
+				arguments.add(valueOf(args, i++));
 			}
 			else if (arg.startsWith("--")) {
 				String value = valueOf(args, i++);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import com.example.orderflow.cluster.process.Termination;
 
@@ -51,8 +52,14 @@ public final class Stack implements AutoCloseable {
 
 	private final Map<String, ServiceProcess> services;
 
-	private Stack(Map<String, ServiceProcess> services) {
+	private final Path logDirectory;
+
+	private final String bootstrapServers;
+
+	private Stack(Map<String, ServiceProcess> services, Path logDirectory, String bootstrapServers) {
 		this.services = services;
+		this.logDirectory = logDirectory;
+		this.bootstrapServers = bootstrapServers;
 	}
 
 	/** Every service with its default port (8081 to 8087). */
@@ -93,7 +100,7 @@ public final class Stack implements AutoCloseable {
 	public static Stack start(List<ServiceProcess.Spec> specs, Path logDirectory, String bootstrapServers,
 			Duration timeout, Consumer<String> progress) {
 		Map<String, ServiceProcess> services = new LinkedHashMap<>();
-		Stack stack = new Stack(services);
+		Stack stack = new Stack(services, logDirectory, bootstrapServers);
 		try {
 			for (ServiceProcess.Spec spec : specs) {
 				services.put(spec.name(), ServiceProcess.start(spec, logDirectory, bootstrapServers));
@@ -149,22 +156,78 @@ public final class Stack implements AutoCloseable {
 	}
 
 	public List<ServiceProcess> services() {
-		return List.copyOf(this.services.values());
+		synchronized (this.services) {
+			return List.copyOf(this.services.values());
+		}
 	}
 
 	public ServiceProcess service(String name) {
-		ServiceProcess service = this.services.get(name);
-		if (service == null) {
-			throw new IllegalArgumentException("No service " + name + " in " + this.services.keySet());
+		synchronized (this.services) {
+			ServiceProcess service = this.services.get(name);
+			if (service == null) {
+				throw new IllegalArgumentException("No service " + name + " in " + this.services.keySet());
+			}
+			return service;
 		}
-		return service;
+	}
+
+	/**
+	 * Every running instance of a service: the one of {@link #defaultServices} and those
+	 * of {@link #startInstance}, named {@code <service>-<n>}.
+	 */
+	public List<ServiceProcess> instancesOf(String service) {
+		Pattern extra = Pattern.compile(Pattern.quote(service) + "-\\d+");
+		synchronized (this.services) {
+			return this.services.values()
+				.stream()
+				.filter((instance) -> instance.name().equals(service) || extra.matcher(instance.name()).matches())
+				.filter(ServiceProcess::isRunning)
+				.toList();
+		}
+	}
+
+	/**
+	 * Starts one more instance of a running service, returning at once: the same jar and
+	 * arguments, its own port, instance id and log file, so it joins the same consumer
+	 * group as another member (and its producer has its own transactional id).
+	 * @param service the name of a service of this stack
+	 * @param number the instance number, 2 and up: the instance is named
+	 * {@code <service>-<number>}
+	 * @param port its HTTP port
+	 * @param extraArgs arguments added to the service's own
+	 */
+	public ServiceProcess startInstance(String service, int number, int port, List<String> extraArgs) {
+		ServiceProcess.Spec base = service(service).spec();
+		List<String> arguments = new ArrayList<>(base.extraArgs());
+		arguments.addAll(extraArgs);
+		ServiceProcess.Spec spec = new ServiceProcess.Spec(service + "-" + number, base.jar(), port, arguments);
+		synchronized (this.services) {
+			if (this.services.containsKey(spec.name()) && this.services.get(spec.name()).isRunning()) {
+				throw new IllegalStateException(spec.name() + " is already running");
+			}
+			ServiceProcess instance = ServiceProcess.start(spec, this.logDirectory, this.bootstrapServers);
+			this.services.put(spec.name(), instance);
+			return instance;
+		}
+	}
+
+	/** Forgets an instance that was stopped or killed, so it is no longer listed. */
+	public void forget(String name) {
+		synchronized (this.services) {
+			ServiceProcess instance = this.services.get(name);
+			if (instance != null && instance.isRunning()) {
+				throw new IllegalStateException(name + " still runs: stop it first");
+			}
+			this.services.remove(name);
+		}
 	}
 
 	/** SIGTERM to every service at once, SIGKILL after 20 s for any still running. */
 	@Override
 	public void close() {
-		Termination.together(this.services.values().stream().map(ServiceProcess::handle).toList(), STOP_GRACE);
-		this.services.values().forEach((service) -> service.pidFile().delete());
+		List<ServiceProcess> all = services();
+		Termination.together(all.stream().map(ServiceProcess::handle).toList(), STOP_GRACE);
+		all.forEach((service) -> service.pidFile().delete());
 	}
 
 }

@@ -1,0 +1,153 @@
+package com.example.orderflow.cluster.drill;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.service.ServiceProcess;
+import com.example.orderflow.cluster.service.Stack;
+
+/** The cluster and the services that this JVM started. */
+public final class LocalProcesses implements SystemProcesses {
+
+	/**
+	 * Arguments of every instance started by {@link #scale}: a member that is
+	 * {@code kill -9}ed leaves its group after 10 s instead of the default 45 s, so the
+	 * drill's rebalance is seen sooner. The default instance keeps the default.
+	 */
+	public static final List<String> SCALED_INSTANCE_ARGUMENTS = List
+		.of("--spring.kafka.consumer.properties.session.timeout.ms=10000");
+
+	private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+	private static final int MAX_INSTANCES = 12;
+
+	private final LocalCluster cluster;
+
+	private final Stack stack;
+
+	private final Consumer<String> progress;
+
+	/**
+	 * @param stack the services, or null where only the cluster runs
+	 */
+	public LocalProcesses(LocalCluster cluster, Stack stack, Consumer<String> progress) {
+		this.cluster = cluster;
+		this.stack = stack;
+		this.progress = progress;
+	}
+
+	@Override
+	public String bootstrapServers() {
+		return this.cluster.bootstrapServers();
+	}
+
+	@Override
+	public URI serviceUri(String instance) {
+		return stack().service(instance).baseUri();
+	}
+
+	private Stack stack() {
+		if (this.stack == null) {
+			throw new IllegalStateException("Only the cluster runs here, no services (./demo cluster)");
+		}
+		return this.stack;
+	}
+
+	@Override
+	public void killBroker(int node) {
+		this.cluster.killNode(node);
+	}
+
+	@Override
+	public void stopBroker(int node) {
+		this.cluster.stopNode(node);
+	}
+
+	@Override
+	public void startBroker(int node) {
+		this.cluster.startNode(node);
+	}
+
+	@Override
+	public List<String> instances(String service) {
+		return stack().instancesOf(service).stream().map(ServiceProcess::name).toList();
+	}
+
+	@Override
+	public synchronized List<String> scale(String service, int count) {
+		if (count < 1 || count > MAX_INSTANCES) {
+			throw new IllegalArgumentException("Run 1 to " + MAX_INSTANCES + " instances, not " + count);
+		}
+		List<ServiceProcess> running = new ArrayList<>(stack().instancesOf(service));
+		if (running.isEmpty()) {
+			throw new IllegalStateException("No instance of " + service + " runs");
+		}
+		if (running.size() > count) {
+			List<ServiceProcess> newestFirst = running.stream()
+				.filter((instance) -> !instance.name().equals(service))
+				.sorted(Comparator.comparingInt((ServiceProcess instance) -> number(service, instance.name()))
+					.reversed())
+				.limit(running.size() - count)
+				.toList();
+			for (ServiceProcess instance : newestFirst) {
+				instance.stop();
+				this.stack.forget(instance.name());
+				this.progress.accept("stopped " + instance.name() + " (SIGTERM: it leaves its group at once)");
+			}
+		}
+		else if (running.size() < count) {
+			Set<Integer> taken = running.stream()
+				.map((instance) -> number(service, instance.name()))
+				.collect(Collectors.toSet());
+			List<ServiceProcess> started = new ArrayList<>();
+			for (int number = 2; started.size() < count - running.size(); number++) {
+				if (!taken.contains(number)) {
+					started.add(this.stack.startInstance(service, number, freePort(), SCALED_INSTANCE_ARGUMENTS));
+				}
+			}
+			this.progress.accept("started %s, waiting until each is ready"
+				.formatted(started.stream().map((instance) -> instance.name() + " :" + instance.port()).toList()));
+			long began = System.nanoTime();
+			for (ServiceProcess instance : started) {
+				instance.awaitReady(READY_TIMEOUT);
+			}
+			this.progress.accept("%d new instance(s) ready after %.1f s".formatted(started.size(),
+					(System.nanoTime() - began) / 1e9));
+		}
+		return instances(service);
+	}
+
+	@Override
+	public void killInstance(String instance) {
+		ServiceProcess process = stack().service(instance);
+		process.kill();
+		this.stack.forget(instance);
+		this.progress.accept(instance + " killed (kill -9, pid " + process.pid() + ")");
+	}
+
+	/** 1 for the default instance, n for {@code <service>-n}. */
+	static int number(String service, String instance) {
+		return instance.equals(service) ? 1 : Integer.parseInt(instance.substring(service.length() + 1));
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,313 @@
+package com.example.orderflow.cluster.drill;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An open-loop order generator: places orders over HTTP at a fixed rate whether or not
+ * the earlier ones have been answered, as real clients do, so a stall shows as waiting
+ * requests rather than as a slower generator. Each order carries a unique customerId
+ * ({@code load-<run>-<n>}) and an {@code Idempotency-Key}, so what reached the cluster
+ * can be matched to each request afterwards.
+ */
+public final class OrderLoad {
+
+	private static final Pattern ORDER_ID = Pattern.compile("\"orderId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
+
+	/**
+	 * A patient client: longer than the orders API takes to give up by itself (24 s), so
+	 * what is counted is the API's own answer.
+	 */
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(45);
+
+	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+	/** How long a client that got a 503 keeps retrying with the same key. */
+	private static final Duration RETRY_FOR = Duration.ofSeconds(30);
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final URI orders;
+
+	private final Consumer<String> progress;
+
+	private final boolean retryRefused;
+
+	/**
+	 * @param ordersService the base URI of orders-service
+	 * @param progress receives a progress line every 2 s
+	 * @param retryRefused whether a client that got a 503 sends the same request again
+	 * (same Idempotency-Key) after the Retry-After, as a well-behaved client does; every
+	 * retry is counted
+	 */
+	public OrderLoad(URI ordersService, Consumer<String> progress, boolean retryRefused) {
+		this.orders = ordersService.resolve("/api/orders");
+		this.progress = progress;
+		this.retryRefused = retryRefused;
+	}
+
+	/**
+	 * Starts placing orders at {@code ratePerSecond} until stopped or the duration ends.
+	 */
+	public Running start(double ratePerSecond, Duration duration) {
+		return new Running(ratePerSecond, duration);
+	}
+
+	/** Runs for the whole duration, then waits for the last answers. */
+	public Result run(double ratePerSecond, Duration duration) {
+		Running running = start(ratePerSecond, duration);
+		running.awaitEnd();
+		return running.stop();
+	}
+
+	/** One request and how it ended. */
+	public record Request(int number, String customerId, int status, String orderId, int attempts, double sentAt,
+			double seconds, double answeredAt) {
+
+		public boolean acknowledged() {
+			return this.status == 201;
+		}
+
+	}
+
+	/**
+	 * @param run the run's id, the middle of each customerId
+	 * @param requests every request, in the order they were sent
+	 * @param seconds how long the load ran
+	 */
+	public record Result(String run, List<Request> requests, double seconds) {
+
+		public int sent() {
+			return this.requests.size();
+		}
+
+		public List<Request> acknowledged() {
+			return this.requests.stream().filter(Request::acknowledged).toList();
+		}
+
+		/** Answered 503 in the end (after any retries). */
+		public List<Request> refused() {
+			return this.requests.stream().filter((request) -> request.status() == 503).toList();
+		}
+
+		/** Every request not answered 201. */
+		public List<Request> notAcknowledged() {
+			return this.requests.stream().filter((request) -> !request.acknowledged()).toList();
+		}
+
+		/** Anything but 201 and 503: another status, or no answer at all (status 0). */
+		public List<Request> errors() {
+			return this.requests.stream()
+				.filter((request) -> request.status() != 201 && request.status() != 503)
+				.toList();
+		}
+
+		public int retries() {
+			return this.requests.stream().mapToInt((request) -> request.attempts() - 1).sum();
+		}
+
+		/** The longest a client waited for its 201. */
+		public double stallSeconds() {
+			return this.requests.stream().filter(Request::acknowledged).mapToDouble(Request::seconds).max().orElse(0);
+		}
+
+		/** The longest a client waited for its 503. */
+		public double longestRefusal() {
+			return refused().stream().mapToDouble(Request::seconds).max().orElse(0);
+		}
+
+		public String summary() {
+			String errors = errors().stream()
+				.collect(java.util.stream.Collectors.groupingBy(
+						(request) -> (request.status() == 0) ? "no answer" : Integer.toString(request.status()),
+						java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+				.toString();
+			return "%d orders sent in %.1f s, %d acknowledged (201), %d refused (503, the longest after %.1f s), %d errors %s, %d retries with the same Idempotency-Key, longest wait for a 201 %.1f s"
+				.formatted(sent(), this.seconds, acknowledged().size(), refused().size(), longestRefusal(),
+						errors().size(), errors, retries(), stallSeconds());
+		}
+
+	}
+
+	/** A load in progress. */
+	public final class Running {
+
+		private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+		private final long started = System.nanoTime();
+
+		private final long endsAt;
+
+		private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, (task) -> {
+			Thread thread = new Thread(task, "order-load");
+			thread.setDaemon(true);
+			return thread;
+		});
+
+		private final Map<Integer, CompletableFuture<Request>> requests = new ConcurrentHashMap<>();
+
+		private final AtomicInteger sent = new AtomicInteger();
+
+		private final AtomicInteger acknowledged = new AtomicInteger();
+
+		private final AtomicInteger refused = new AtomicInteger();
+
+		private final AtomicInteger errors = new AtomicInteger();
+
+		private volatile double longestWait;
+
+		private Running(double ratePerSecond, Duration duration) {
+			this.endsAt = this.started + duration.toNanos();
+			long every = Math.max(1, (long) (1_000_000_000L / ratePerSecond));
+			this.scheduler.scheduleAtFixedRate(this::send, 0, every, TimeUnit.NANOSECONDS);
+			this.scheduler.scheduleAtFixedRate(this::report, PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(),
+					TimeUnit.MILLISECONDS);
+			OrderLoad.this.progress.accept("load %s: %.0f orders/s for %d s to %s".formatted(this.run, ratePerSecond,
+					duration.toSeconds(), OrderLoad.this.orders));
+		}
+
+		public String run() {
+			return this.run;
+		}
+
+		/** Seconds since the load started: the clock of every request's times. */
+		public double now() {
+			return (System.nanoTime() - this.started) / 1e9;
+		}
+
+		private void send() {
+			if (System.nanoTime() >= this.endsAt) {
+				return;
+			}
+			int number = this.sent.incrementAndGet();
+			String customerId = "load-" + this.run + "-" + number;
+			double sentAt = now();
+			CompletableFuture<Request> request = attempt(customerId, 1, System.nanoTime() + RETRY_FOR.toNanos())
+				.thenApply((answer) -> {
+					double seconds = now() - sentAt;
+					if (answer.status == 201) {
+						this.acknowledged.incrementAndGet();
+						this.longestWait = Math.max(this.longestWait, seconds);
+					}
+					else if (answer.status == 503) {
+						this.refused.incrementAndGet();
+					}
+					else {
+						this.errors.incrementAndGet();
+					}
+					return new Request(number, customerId, answer.status, answer.orderId, answer.attempts, sentAt,
+							seconds, now());
+				});
+			this.requests.put(number, request);
+		}
+
+		private CompletableFuture<Answer> attempt(String customerId, int attempt, long retryUntil) {
+			String body = """
+					{"customerId":"%s","currency":"EUR","shippingCountry":"DE",
+					 "lines":[{"sku":"SKU-BOOK","quantity":1,"unitPrice":"12.50"}]}
+					""".formatted(customerId);
+			HttpRequest request = HttpRequest.newBuilder(OrderLoad.this.orders)
+				.timeout(REQUEST_TIMEOUT)
+				.header("Content-Type", "application/json")
+				.header("Idempotency-Key", customerId)
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build();
+			return OrderLoad.this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+				.handle((response, failure) -> {
+					if (failure != null) {
+						return new Answer(0, null, attempt);
+					}
+					Matcher orderId = ORDER_ID.matcher(response.body());
+					return new Answer(response.statusCode(), orderId.find() ? orderId.group(1) : null, attempt);
+				})
+				.thenCompose((answer) -> {
+					if (answer.status == 503 && OrderLoad.this.retryRefused && System.nanoTime() < retryUntil) {
+						return CompletableFuture
+							.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+							.thenCompose((ignored) -> attempt(customerId, attempt + 1, retryUntil));
+					}
+					return CompletableFuture.completedFuture(answer);
+				});
+		}
+
+		/**
+		 * When the first request sent at or after {@code since} (load seconds) was
+		 * acknowledged, or -1 if none is yet.
+		 */
+		public double firstAcknowledgedAfter(double since) {
+			return this.requests.values()
+				.stream()
+				.filter(CompletableFuture::isDone)
+				.map(CompletableFuture::join)
+				.filter((request) -> request.acknowledged() && request.sentAt() >= since)
+				.mapToDouble(Request::answeredAt)
+				.min()
+				.orElse(-1);
+		}
+
+		private void report() {
+			int done = this.acknowledged.get() + this.refused.get() + this.errors.get();
+			OrderLoad.this.progress.accept(
+					"load %s: %5.1f s  sent %d  acknowledged %d  refused %d  errors %d  waiting %d  longest wait %.1f s"
+						.formatted(this.run, now(), this.sent.get(), this.acknowledged.get(), this.refused.get(),
+								this.errors.get(), this.sent.get() - done, this.longestWait));
+		}
+
+		/** Blocks until the load's duration has passed. */
+		public void awaitEnd() {
+			long left = this.endsAt - System.nanoTime();
+			if (left > 0) {
+				try {
+					TimeUnit.NANOSECONDS.sleep(left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+
+		/** Sends no more, waits for every answer, and returns what happened. */
+		public Result stop() {
+			double seconds = Math.min(now(), (this.endsAt - this.started) / 1e9);
+			this.scheduler.shutdownNow();
+			try {
+				this.scheduler.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			List<Request> all = new ArrayList<>();
+			for (int number = 1; number <= this.sent.get(); number++) {
+				CompletableFuture<Request> request = this.requests.get(number);
+				if (request != null) {
+					all.add(request.join());
+				}
+			}
+			report();
+			Result result = new Result(this.run, List.copyOf(all), seconds);
+			OrderLoad.this.progress.accept("load " + this.run + ": " + result.summary());
+			return result;
+		}
+
+	}
+
+	private record Answer(int status, String orderId, int attempts) {
+	}
+
+}

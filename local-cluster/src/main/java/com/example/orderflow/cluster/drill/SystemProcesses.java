@@ -1,0 +1,41 @@
+package com.example.orderflow.cluster.drill;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * What a drill may do to the processes of a running system. {@link LocalProcesses} acts
+ * on the cluster and services of this JVM (tests, {@code ./demo} itself);
+ * {@link ControlChannel#client} asks the running {@code ./demo up} to act, so that the
+ * processes stay its children and {@code ./demo down} stops them.
+ */
+public interface SystemProcesses {
+
+	String bootstrapServers();
+
+	/** The base URI of a service instance ({@code http://127.0.0.1:8081}). */
+	URI serviceUri(String instance);
+
+	/** {@code kill -9} of a Kafka node (broker and controller). */
+	void killBroker(int node);
+
+	/** SIGTERM: a controlled shutdown, leadership handed over first. */
+	void stopBroker(int node);
+
+	/** Starts a node again on its data; returns once its broker is registered. */
+	void startBroker(int node);
+
+	/** The running instances of a service, the default one first. */
+	List<String> instances(String service);
+
+	/**
+	 * Starts or stops (SIGTERM, newest first) instances until exactly {@code count} run,
+	 * and returns once every started one is ready.
+	 * @return the running instances
+	 */
+	List<String> scale(String service, int count);
+
+	/** {@code kill -9} of one service instance. */
+	void killInstance(String instance);
+
+}

@@ -1,0 +1,95 @@
+package com.example.orderflow.system;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.example.orderflow.cluster.drill.BrokerDrills;
+import com.example.orderflow.cluster.drill.DrillReport;
+import com.example.orderflow.cluster.drill.ScaleDrill;
+import com.example.orderflow.cluster.service.Stack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The consumer-group and broker drills of {@code ./demo}, on one running system (three
+ * broker processes, every service as a process): each drill starts from a healthy system,
+ * leaves it healthy, verifies every step on the cluster, counts every acknowledged
+ * order's outputs downstream ({@code read_committed}) and prints its numbers.
+ */
+class DrillsSystemTest {
+
+	/** Open-loop orders per second during each drill: a few hundred orders in all. */
+	private static final double ORDERS_PER_SECOND = 4;
+
+	private static RunningSystem system;
+
+	@BeforeAll
+	static void startTheSystem() throws Exception {
+		system = RunningSystem.start();
+	}
+
+	@AfterAll
+	static void stopEverything() {
+		if (system != null) {
+			List<Long> pids = system.pids();
+			system.close();
+			await().atMost(Duration.ofMinutes(1))
+				.untilAsserted(() -> assertThat(pids)
+					.noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+		}
+	}
+
+	@Test
+	void aGroupSharesSixPartitionsRebalancesWhenAnInstanceIsKilledAndLeavesTheSeventhIdle() {
+		DrillReport report = new ScaleDrill(system.processes(), Stack.FRAUD, ORDERS_PER_SECOND, DrillsSystemTest::log,
+				System.out::print)
+			.run();
+		assertPassed(report);
+		assertThat(report.numbers()).containsEntry("duplicates", 0).containsEntry("missing", 0);
+	}
+
+	@Test
+	void killingTheActiveControllerUnderLoadLosesNothingAndTheBrokerRejoinsEveryIsr() {
+		DrillReport report = brokerDrills().failover();
+		assertPassed(report);
+		assertThat(report.numbers()).containsEntry("errors", 0)
+			.containsEntry("refused (503)", 0)
+			.containsEntry("duplicates", 0)
+			.containsEntry("missing", 0);
+	}
+
+	@Test
+	void withTwoBrokersDownTheApiAnswers503WritesNothingAndRecoversWhenOneReturns() {
+		DrillReport report = brokerDrills().quorumLoss();
+		assertPassed(report);
+		assertThat(report.numbers()).containsEntry("refused but written", 0)
+			.containsEntry("duplicates", 0)
+			.containsEntry("missing", 0);
+	}
+
+	@Test
+	void aRollingRestartOfTheThreeBrokersUnderLoadLosesNothingAndDuplicatesNothing() {
+		DrillReport report = brokerDrills().rollingRestart();
+		assertPassed(report);
+		assertThat(report.numbers()).containsEntry("duplicates", 0).containsEntry("missing", 0);
+	}
+
+	private static BrokerDrills brokerDrills() {
+		return new BrokerDrills(system.processes(), ORDERS_PER_SECOND, false, DrillsSystemTest::log, System.out::print);
+	}
+
+	private static void assertPassed(DrillReport report) {
+		System.out.print(report.render());
+		assertThat(report.steps()).isNotEmpty()
+			.allSatisfy((step) -> assertThat(step.passed()).as("%s: %s", step.name(), step.detail()).isTrue());
+	}
+
+	private static void log(String line) {
+		System.out.println("[drill] " + line);
+	}
+
+}
