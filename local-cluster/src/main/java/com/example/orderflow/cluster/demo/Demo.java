@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.drill.BrokerDrills;
 import com.example.orderflow.cluster.drill.ControlChannel;
 import com.example.orderflow.cluster.drill.DrillReport;
@@ -35,6 +36,7 @@ import com.example.orderflow.cluster.status.ClusterStatus;
 import com.example.orderflow.cluster.status.TextTable;
 import com.example.orderflow.cluster.tour.Tour;
 import com.example.orderflow.cluster.tour.TourContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The command line behind {@code ./demo}: {@code up}, {@code cluster}, {@code status},
@@ -124,6 +126,8 @@ public final class Demo {
 			case "kill" -> killOrStart(true);
 			case "start" -> killOrStart(false);
 			case "drill" -> drill();
+			case "cutover" -> liveWriter("v2");
+			case "rollback" -> liveWriter("v1");
 			case "help" -> help();
 			default -> {
 				this.out.println("Unknown command " + this.options.command());
@@ -449,6 +453,25 @@ public final class Demo {
 		this.out.println();
 		this.out.print(report.render());
 		return report.passed() ? 0 : 1;
+	}
+
+	/**
+	 * {@code cutover billing} and {@code rollback billing}: the comparison's counts (the
+	 * numbers to decide on), then the hand-over step by step.
+	 */
+	private int liveWriter(String version) {
+		if (!positional().equals(List.of("billing"))) {
+			throw new IllegalArgumentException("Use: ./demo " + this.options.command() + " billing");
+		}
+		BillingLiveWriter billing = new BillingLiveWriter(serviceUri(Stack.BILLING), serviceUri(Stack.BILLING_V2));
+		this.progress.accept("comparison of v1 and v2: " + BillingLiveWriter.summary(billing.comparison()));
+		this.progress.accept("PUT %s {\"version\":\"%s\"}".formatted(billing.liveWriterUri(), version));
+		JsonNode report = billing.switchTo(version);
+		report.path("steps").forEach((step) -> this.out.println("  " + step.asString()));
+		this.progress.accept("billing %s writes invoices (group %s, from offsets %s)%s".formatted(
+				report.path("live").asString(), report.path("toGroup").asString(), report.path("handedOver"),
+				report.path("writerStarted").asBoolean() ? "" : "; no instance of it runs yet"));
+		return 0;
 	}
 
 	private SystemProcesses remoteProcesses() {

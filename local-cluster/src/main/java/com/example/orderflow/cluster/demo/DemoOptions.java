@@ -33,7 +33,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			Commands:
 			  (none)        up, then the guided tour: nine ideas shown live and verified, a PASS/FAIL
 			                table at the end; stops everything and exits 1 if any idea failed
-			  up            start the 3-node Kafka cluster and the six services; Ctrl-C stops all
+			  up            start the 3-node Kafka cluster and the services; Ctrl-C stops all
 			  cluster       start only the Kafka cluster, in the foreground; Ctrl-C stops it
 			  status        brokers, partitions (leader, replicas, ISR), consumer groups and lag
 			  tour          the guided tour against a running ./demo up
@@ -50,6 +50,11 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  drill <scale|broker|quorum|rolling> [--rate R]
 			                a verified drill under load: scale fraud-service to 3, kill one, then 7;
 			                kill -9 the active controller; two of three brokers down; a rolling restart
+			  cutover billing
+			                show the v1/v2 comparison, then make billing v2 the live writer of
+			                invoices: v1 stops, its committed offsets go to billing-v2-live
+			  rollback billing
+			                the same back to v1
 			  failures      drive one order through shipping's retry topics to its dead-letter topic,
 			                replay it and check it is shipped exactly once (exits 1 if a step fails)
 			  down          stop what ./demo up started, from another shell

@@ -1,23 +1,17 @@
 package com.example.orderflow.cluster.tour;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.drill.ClusterChecks;
 import com.example.orderflow.cluster.drill.OrdersClient;
 import com.example.orderflow.cluster.drill.OutputLedger;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.events.ConsumerGroups;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * 8: blue/green. Reads billing-v2's comparison report
@@ -33,10 +27,6 @@ final class BlueGreenStep implements TourStep {
 	private static final int ORDERS = 3;
 
 	private static final Duration MATCH_TIMEOUT = Duration.ofSeconds(60);
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	@Override
 	public String idea() {
@@ -58,10 +48,11 @@ final class BlueGreenStep implements TourStep {
 
 	@Override
 	public Verdict show(TourContext context) {
-		URI comparison = context.uri(Stack.BILLING_V2).resolve("/admin/billing/comparison");
-		URI liveWriter = context.uri(Stack.BILLING).resolve("/admin/billing/live-writer");
+		BillingLiveWriter billing = new BillingLiveWriter(context.uri(Stack.BILLING), context.uri(Stack.BILLING_V2));
 		try {
-			JsonNode before = comparison(comparison, context);
+			JsonNode before = billing.comparison();
+			context.print("    comparison (GET %s/admin/billing/comparison): %s%n"
+				.formatted(context.uri(Stack.BILLING_V2), BillingLiveWriter.summary(before)));
 			OrdersClient orders = context.orders();
 			String run = UUID.randomUUID().toString().substring(0, 8);
 			List<String> customers = new ArrayList<>();
@@ -71,17 +62,17 @@ final class BlueGreenStep implements TourStep {
 			}
 			context.progress().accept("placed %d orders; waiting until the comparison matches them".formatted(ORDERS));
 			long deadline = System.nanoTime() + MATCH_TIMEOUT.toNanos();
-			JsonNode now = comparison(comparison, null);
+			JsonNode now = billing.comparison();
 			while (number(now, "match") < number(before, "match") + ORDERS && System.nanoTime() < deadline) {
 				ClusterChecks.pause(Duration.ofSeconds(1));
-				now = comparison(comparison, null);
+				now = billing.comparison();
 			}
-			context.print("    comparison now: " + now + System.lineSeparator());
+			context.print("    comparison now: " + BillingLiveWriter.summary(now) + System.lineSeparator());
 			boolean matched = number(now, "match") >= number(before, "match") + ORDERS
 					&& number(now, "mismatch") == number(before, "mismatch");
-			context.progress().accept("PUT " + liveWriter + " {\"version\":\"v2\"}: cut-over to v2");
-			JsonNode cutOver = put(liveWriter, "v2");
-			context.print("    cut-over answered: " + cutOver + System.lineSeparator());
+			context.progress().accept("PUT " + billing.liveWriterUri() + " {\"version\":\"v2\"}: cut-over to v2");
+			JsonNode cutOver = billing.switchTo("v2");
+			cutOver.path("steps").forEach((step) -> context.print("      " + step.asString() + System.lineSeparator()));
 			boolean live = "v2".equals(cutOver.path("live").asString("")) && cutOver.has("handedOver");
 			for (int n = 1; n <= ORDERS; n++) {
 				customers.add("tour-bluegreen-" + run + "-after-" + n);
@@ -96,8 +87,9 @@ final class BlueGreenStep implements TourStep {
 			}
 			context.print(count.report());
 			context.progress()
-				.accept("PUT " + liveWriter + " {\"version\":\"v1\"}: roll back, so the tour ends as it began");
-			JsonNode rollBack = put(liveWriter, "v1");
+				.accept("PUT " + billing.liveWriterUri()
+						+ " {\"version\":\"v1\"}: roll back, so the tour ends as it began");
+			JsonNode rollBack = billing.switchTo("v1");
 			boolean rolledBack = "v1".equals(rollBack.path("live").asString(""));
 			return Verdict.of(matched && live && count.exactlyOnce() && rolledBack,
 					"comparison matched %d new orders: %s; cut-over live=%s; %d orders across the switch, each with one invoice (duplicates %d, missing %d); rolled back: %s"
@@ -106,61 +98,6 @@ final class BlueGreenStep implements TourStep {
 		}
 		catch (RuntimeException ex) {
 			return Verdict.of(false, ex.getMessage());
-		}
-	}
-
-	private JsonNode comparison(URI uri, TourContext context) {
-		HttpResponse<String> response = send(HttpRequest.newBuilder(uri).GET());
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException(
-					"GET %s answered %d: the comparison endpoint is not in this build (blue/green not merged?)"
-						.formatted(uri, response.statusCode()));
-		}
-		JsonNode report = json(response.body());
-		for (String field : List.of("match", "mismatch", "missingInV1", "missingInV2", "pending")) {
-			if (!report.path(field).isNumber()) {
-				throw new IllegalStateException("GET " + uri + " has no number " + field + ": " + response.body());
-			}
-		}
-		if (context != null) {
-			context.print("    comparison (GET %s): match %d, mismatch %d, missingInV1 %d, missingInV2 %d, pending %d%n"
-				.formatted(uri, number(report, "match"), number(report, "mismatch"), number(report, "missingInV1"),
-						number(report, "missingInV2"), number(report, "pending")));
-		}
-		return report;
-	}
-
-	private JsonNode put(URI uri, String version) {
-		HttpResponse<String> response = send(HttpRequest.newBuilder(uri)
-			.header("Content-Type", "application/json")
-			.PUT(HttpRequest.BodyPublishers.ofString("{\"version\":\"" + version + "\"}")));
-		if (response.statusCode() / 100 != 2) {
-			throw new IllegalStateException(
-					"PUT %s answered %d: %s".formatted(uri, response.statusCode(), response.body()));
-		}
-		return json(response.body());
-	}
-
-	private HttpResponse<String> send(HttpRequest.Builder request) {
-		try {
-			return this.http.send(request.timeout(Duration.ofSeconds(30)).build(),
-					HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("billing did not answer: " + ex.getMessage(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
-	}
-
-	private static JsonNode json(String body) {
-		try {
-			return JSON.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw new IllegalStateException("Not JSON: " + body, ex);
 		}
 	}
 
