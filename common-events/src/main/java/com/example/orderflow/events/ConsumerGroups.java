@@ -1,6 +1,9 @@
 package com.example.orderflow.events;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Every consumer group on {@link Topics#ORDERS}, defined once. */
 public final class ConsumerGroups {
@@ -33,7 +36,24 @@ public final class ConsumerGroups {
 	/** The groups that run in the default system; each receives every order event. */
 	public static final List<String> ALL = List.of(BILLING, BILLING_V2, SHIPPING, FRAUD, NOTIFICATION);
 
+	/**
+	 * Each group of {@link #ALL} and the topic it writes one result per order event to,
+	 * in the order of {@link #ALL}. {@link Topics#INVOICES} is billing's whichever
+	 * version is live.
+	 */
+	public static final Map<String, String> OUTPUT_TOPICS = outputTopics();
+
 	private ConsumerGroups() {
+	}
+
+	private static Map<String, String> outputTopics() {
+		Map<String, String> outputs = new LinkedHashMap<>();
+		outputs.put(BILLING, Topics.INVOICES);
+		outputs.put(BILLING_V2, Topics.INVOICES_V2);
+		outputs.put(SHIPPING, Topics.SHIPMENTS);
+		outputs.put(FRAUD, Topics.FRAUD_DECISIONS);
+		outputs.put(NOTIFICATION, Topics.NOTIFICATIONS);
+		return Collections.unmodifiableMap(outputs);
 	}
 
 }

@@ -64,13 +64,7 @@ class BlueGreenCutoverSystemTest {
 
 	@AfterAll
 	static void stopEverything() {
-		if (system != null) {
-			List<Long> pids = system.pids();
-			system.close();
-			await().atMost(Duration.ofMinutes(1))
-				.untilAsserted(() -> assertThat(pids)
-					.noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
-		}
+		RunningSystem.stopAndCheckNothingIsLeft(system);
 	}
 
 	@Test

@@ -61,17 +61,13 @@ class OrderFlowSystemTest {
 	private static final int CANCEL_EVERY = 5;
 
 	/** Each group on {@code orders} and the topic it writes its results to. */
-	private static final Map<String, String> OUTPUT_OF_GROUP = Map.of(ConsumerGroups.BILLING, Topics.INVOICES,
-			ConsumerGroups.BILLING_V2, Topics.INVOICES_V2, ConsumerGroups.SHIPPING, Topics.SHIPMENTS,
-			ConsumerGroups.FRAUD, Topics.FRAUD_DECISIONS, ConsumerGroups.NOTIFICATION, Topics.NOTIFICATIONS);
+	private static final Map<String, String> OUTPUT_OF_GROUP = ConsumerGroups.OUTPUT_TOPICS;
 
 	private static final String POISON_KEY = "poison-" + UUID.randomUUID();
 
 	private static final byte[] POISON = "{\"this is\": not an order".getBytes(StandardCharsets.UTF_8);
 
 	private static RunningSystem system;
-
-	private static List<Long> pids;
 
 	private static TestKafkaClients kafka;
 
@@ -82,7 +78,6 @@ class OrderFlowSystemTest {
 	@BeforeAll
 	static void placeOrdersOnTheRunningSystem() throws Exception {
 		system = RunningSystem.start();
-		pids = system.pids();
 		kafka = new TestKafkaClients(system.bootstrapServers());
 		// Bytes no consumer can read, ahead of the orders: every group must park them and
 		// go on.
@@ -118,12 +113,7 @@ class OrderFlowSystemTest {
 
 	@AfterAll
 	static void stopEverything() {
-		if (system != null) {
-			system.close();
-			await().atMost(Duration.ofMinutes(1))
-				.untilAsserted(() -> assertThat(pids)
-					.noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
-		}
+		RunningSystem.stopAndCheckNothingIsLeft(system);
 	}
 
 	@Test

@@ -8,13 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.drill.LocalProcesses;
 import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole system as processes, as {@code ./demo up} runs it: the real 3-node KRaft
@@ -24,6 +29,11 @@ import com.example.orderflow.cluster.service.Stack;
 final class RunningSystem implements AutoCloseable {
 
 	private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+	/**
+	 * Set to {@code true} to keep the brokers' data and every process's log after a run.
+	 */
+	private static final String KEEP_DATA = "orderflow.keep-system-data";
 
 	private final LocalCluster cluster;
 
@@ -91,12 +101,40 @@ final class RunningSystem implements AutoCloseable {
 		return pids;
 	}
 
+	/**
+	 * Stops every process of a system and checks that none is left: the last step of
+	 * every system test class. Does nothing for a system that never started.
+	 */
+	static void stopAndCheckNothingIsLeft(RunningSystem system) {
+		if (system == null) {
+			return;
+		}
+		List<Long> pids = system.pids();
+		system.close();
+		await().atMost(Duration.ofMinutes(1))
+			.untilAsserted(() -> assertThat(pids)
+				.noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+	}
+
+	/** Stops the services, then the cluster, then deletes the temporary folder. */
 	@Override
 	public void close() {
 		if (this.services != null) {
 			this.services.close();
 		}
 		this.cluster.close();
+		Path directory = this.cluster.layout().dataDirectory();
+		if (Boolean.getBoolean(KEEP_DATA)) {
+			System.out.println("[system] data and logs kept in " + directory);
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			System.out.println("[system] could not delete " + directory + ": " + ex.getMessage());
+		}
+		System.out.println("[system] deleted " + directory + " (-D" + KEEP_DATA + "=true keeps it)");
 	}
 
 }

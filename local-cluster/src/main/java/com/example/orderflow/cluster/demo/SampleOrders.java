@@ -75,13 +75,7 @@ final class SampleOrders {
 	}
 
 	private static Map<String, String> outputs() {
-		Map<String, String> outputs = new LinkedHashMap<>();
-		outputs.put(ConsumerGroups.BILLING, Topics.INVOICES);
-		outputs.put(ConsumerGroups.BILLING_V2, Topics.INVOICES_V2);
-		outputs.put(ConsumerGroups.SHIPPING, Topics.SHIPMENTS);
-		outputs.put(ConsumerGroups.FRAUD, Topics.FRAUD_DECISIONS);
-		outputs.put(ConsumerGroups.NOTIFICATION, Topics.NOTIFICATIONS);
-		return outputs;
+		return ConsumerGroups.OUTPUT_TOPICS;
 	}
 
 	/**
