@@ -48,7 +48,8 @@ class BlueGreenCutoverSystemTest {
 
 	private static final int ROLLBACK_AT = 2000;
 
-	private static final int CLIENTS = 6;
+	/** About as many orders per second as billing invoices on a 2-core machine. */
+	private static final int CLIENTS = 4;
 
 	private static RunningSystem system;
 
@@ -186,7 +187,7 @@ class BlueGreenCutoverSystemTest {
 	private HttpResponse<String> liveWriter(String version) throws Exception {
 		URI uri = URI.create("http://127.0.0.1:" + system.service(Stack.BILLING).port() + "/admin/billing/live-writer");
 		return this.http.send(HttpRequest.newBuilder(uri)
-			.timeout(Duration.ofMinutes(3))
+			.timeout(Duration.ofMinutes(7))
 			.header("Content-Type", "application/json")
 			.PUT(HttpRequest.BodyPublishers.ofString("{\"version\":\"" + version + "\"}"))
 			.build(), HttpResponse.BodyHandlers.ofString());

@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BillingLiveWriter {
 
-	/** A cut-over waits up to a minute for each group, so allow for two and some. */
-	private static final Duration CUTOVER_TIMEOUT = Duration.ofMinutes(3);
+	/** A cut-over waits up to three minutes for each group, so allow for two and some. */
+	private static final Duration CUTOVER_TIMEOUT = Duration.ofMinutes(7);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
