@@ -51,17 +51,26 @@ class LiveWriterLog {
 	/** The latest record, read from the start of the topic to its end. */
 	LiveWriter current() {
 		try (KafkaConsumer<String, String> consumer = newConsumer()) {
-			consumer.assign(List.of(PARTITION));
-			consumer.seekToBeginning(List.of(PARTITION));
-			long end = consumer.endOffsets(List.of(PARTITION)).get(PARTITION);
-			LiveWriter latest = LiveWriter.INITIAL;
-			while (consumer.position(PARTITION) < end) {
-				for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-					latest = read(record.value());
-				}
-			}
-			return latest;
+			return readToEnd(consumer);
 		}
+	}
+
+	/**
+	 * Assigns the consumer the topic's one partition and reads it from the start to the
+	 * end it has now; the consumer then stands at that end, ready to follow what comes.
+	 * @return the latest record, {@link LiveWriter#INITIAL} when there is none
+	 */
+	LiveWriter readToEnd(KafkaConsumer<String, String> consumer) {
+		consumer.assign(List.of(PARTITION));
+		consumer.seekToBeginning(List.of(PARTITION));
+		long end = consumer.endOffsets(List.of(PARTITION)).get(PARTITION);
+		LiveWriter latest = LiveWriter.INITIAL;
+		while (consumer.position(PARTITION) < end) {
+			for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+				latest = read(record.value());
+			}
+		}
+		return latest;
 	}
 
 	void write(LiveWriter writer) {

@@ -72,16 +72,8 @@ class LiveWriterSwitch implements SmartLifecycle {
 	private void follow() {
 		KafkaConsumer<String, String> reader = this.consumer;
 		try (reader) {
-			reader.assign(List.of(LiveWriterLog.PARTITION));
-			reader.seekToBeginning(List.of(LiveWriterLog.PARTITION));
-			long end = reader.endOffsets(List.of(LiveWriterLog.PARTITION)).get(LiveWriterLog.PARTITION);
-			LiveWriter current = LiveWriter.INITIAL;
-			while (this.running && reader.position(LiveWriterLog.PARTITION) < end) {
-				for (ConsumerRecord<String, String> record : reader.poll(POLL)) {
-					current = this.log.read(record.value());
-				}
-			}
-			apply(current);
+			// stop() wakes the consumer up, also while it still reads to the end.
+			apply(this.log.readToEnd(reader));
 			while (this.running) {
 				for (ConsumerRecord<String, String> record : reader.poll(POLL)) {
 					apply(this.log.read(record.value()));
