@@ -122,7 +122,7 @@ public final class Bench {
 		this.progress.accept("all ready after %.1f s (cluster %.1f s, services %.1f s); RSS %s, %d MB in all"
 			.formatted((t2 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, idle, total(idle)));
 		ServiceProcess orders = this.stack.service(Stack.ORDERS);
-		Record probe = probeOrder(orders);
+		ProbeRecord probe = probeOrder(orders);
 
 		// (b) Raw Kafka on the same cluster.
 		this.progress.accept("== baseline: raw Kafka on this cluster");
@@ -186,7 +186,7 @@ public final class Bench {
 	 * One order through the API, so the raw loops send exactly what it writes: its value
 	 * and headers.
 	 */
-	private Record probeOrder(ServiceProcess orders) {
+	private ProbeRecord probeOrder(ServiceProcess orders) {
 		String customer = "bench-probe-" + System.currentTimeMillis();
 		new OrdersClient(orders.baseUri(), this.progress).place(customer);
 		JsonMapper json = JsonMapper.builder().build();
@@ -198,14 +198,14 @@ public final class Bench {
 					record.headers().forEach(headers::add);
 					this.progress.accept("a real OrderCreated: %d B value, headers %s".formatted(record.value().length,
 							headers.stream().map(Header::key).toList()));
-					return new Record(record.value(), List.copyOf(headers));
+					return new ProbeRecord(record.value(), List.copyOf(headers));
 				}
 			}
 		}
 		throw new IllegalStateException("The probe order " + customer + " is not on " + Topics.ORDERS);
 	}
 
-	private record Record(byte[] value, List<Header> headers) {
+	private record ProbeRecord(byte[] value, List<Header> headers) {
 	}
 
 	private Map<String, Long> residentMemory() {

@@ -502,6 +502,9 @@ public final class Demo {
 		List<String> positional = new ArrayList<>();
 		List<String> arguments = this.options.arguments();
 		for (int i = 0; i < arguments.size(); i++) {
+			if (arguments.get(i).equals("--quick")) {
+				continue;
+			}
 			if (arguments.get(i).startsWith("--")) {
 				i++;
 			}
