@@ -10,22 +10,23 @@ class ToolOutputTests {
 
 	@Test
 	void producerPerformanceIsReadFromItsFinalSummaryNotItsPeriodicLines() {
+		// Captured from ./demo bench --quick on the local 3-node cluster, 2026-11-24.
 		List<String> output = List.of(
-				"121921 records sent, 24374.5 records/sec (11.62 MB/sec), 1048.2 ms avg latency, 1752.0 ms max latency.",
-				"248265 records sent, 49613.3 records/sec (23.66 MB/sec), 614.4 ms avg latency, 735.0 ms max latency.",
-				"500000 records sent, 41365.8 records/sec (19.72 MB/sec), 709.73 ms avg latency, 1752.00 ms max latency, 654 ms 50th, 1376 ms 95th, 1653 ms 99th, 1733 ms 99.9th.");
+				"31809 records sent, 6360.5 records/sec (3.03 MB/sec), 1719.1 ms avg latency, 3015.0 ms max latency.",
+				"66304 records sent, 13218.5 records/sec (6.30 MB/sec), 4524.3 ms avg latency, 5694.0 ms max latency.",
+				"100000 records sent, 9762.8 records/sec (4.66 MB/sec), 3641.05 ms avg latency, 5694.00 ms max latency, 4021 ms 50th, 5389 ms 95th, 5558 ms 99th, 5661 ms 99.9th.");
 
 		ToolOutput.ProducerPerformance summary = ToolOutput.producerPerformance(output).orElseThrow();
 
-		assertThat(summary.records()).isEqualTo(500_000);
-		assertThat(summary.recordsPerSecond()).isEqualTo(41365.8);
-		assertThat(summary.megabytesPerSecond()).isEqualTo(19.72);
-		assertThat(summary.averageMs()).isEqualTo(709.73);
-		assertThat(summary.maxMs()).isEqualTo(1752.0);
-		assertThat(summary.p50()).isEqualTo(654);
-		assertThat(summary.p95()).isEqualTo(1376);
-		assertThat(summary.p99()).isEqualTo(1653);
-		assertThat(summary.p999()).isEqualTo(1733);
+		assertThat(summary.records()).isEqualTo(100_000);
+		assertThat(summary.recordsPerSecond()).isEqualTo(9762.8);
+		assertThat(summary.megabytesPerSecond()).isEqualTo(4.66);
+		assertThat(summary.averageMs()).isEqualTo(3641.05);
+		assertThat(summary.maxMs()).isEqualTo(5694.0);
+		assertThat(summary.p50()).isEqualTo(4021);
+		assertThat(summary.p95()).isEqualTo(5389);
+		assertThat(summary.p99()).isEqualTo(5558);
+		assertThat(summary.p999()).isEqualTo(5661);
 	}
 
 	@Test
@@ -43,10 +44,10 @@ class ToolOutputTests {
 
 		ToolOutput.EndToEndLatency result = ToolOutput.endToEndLatency(output).orElseThrow();
 
-		assertThat(result.averageMs()).isEqualTo(1.7234);
-		assertThat(result.p50()).isEqualTo(1);
-		assertThat(result.p99()).isEqualTo(7);
-		assertThat(result.p999()).isEqualTo(15);
+		assertThat(result.averageMs()).isEqualTo(11.399);
+		assertThat(result.p50()).isEqualTo(10);
+		assertThat(result.p99()).isEqualTo(38);
+		assertThat(result.p999()).isEqualTo(174);
 	}
 
 	@Test
