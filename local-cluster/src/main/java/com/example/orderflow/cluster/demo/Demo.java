@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.bench.Bench;
 import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.drill.BrokerDrills;
 import com.example.orderflow.cluster.drill.ControlChannel;
@@ -41,8 +42,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The command line behind {@code ./demo}: {@code up}, {@code cluster}, {@code status},
  * {@code tour}, {@code orders [n]}, {@code load}, {@code scale}, {@code kill},
- * {@code start}, {@code drill}, {@code failures}, {@code down}, {@code clean}. The script
- * runs {@code up --tour} when given no command.
+ * {@code start}, {@code drill}, {@code cutover}, {@code rollback}, {@code bench},
+ * {@code failures}, {@code down}, {@code clean}. The script runs {@code up --tour} when
+ * given no command.
  */
 public final class Demo {
 
@@ -128,6 +130,7 @@ public final class Demo {
 			case "drill" -> drill();
 			case "cutover" -> liveWriter("v2");
 			case "rollback" -> liveWriter("v1");
+			case "bench" -> bench();
 			case "help" -> help();
 			default -> {
 				this.out.println("Unknown command " + this.options.command());
@@ -398,6 +401,19 @@ public final class Demo {
 		return result.errors().isEmpty() ? 0 : 1;
 	}
 
+	/**
+	 * {@code bench [--out DIR] [--quick]}: its own cluster and services on free ports in
+	 * a temporary directory, never the running demo's.
+	 */
+	private int bench() {
+		Path out = Path
+			.of(commandOption("--out", this.options.repoRoot().resolve("local").resolve("bench").toString()));
+		new Bench(this.options.repoRoot(), out.toAbsolutePath(), this.options.arguments().contains("--quick"),
+				this.progress, this.out)
+			.run();
+		return 0;
+	}
+
 	/** {@code scale <service> <n>}, then the group as the cluster sees it. */
 	private int scale() {
 		List<String> arguments = positional();
@@ -486,6 +502,9 @@ public final class Demo {
 		List<String> positional = new ArrayList<>();
 		List<String> arguments = this.options.arguments();
 		for (int i = 0; i < arguments.size(); i++) {
+			if (arguments.get(i).equals("--quick")) {
+				continue;
+			}
 			if (arguments.get(i).startsWith("--")) {
 				i++;
 			}

@@ -55,6 +55,12 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			                invoices: v1 stops, its committed offsets go to billing-v2-live
 			  rollback billing
 			                the same back to v1
+			  bench [--out DIR] [--quick]
+			                start a separate cluster and services on free ports in a temporary
+			                directory (the data and ports options do not apply to it), measure raw
+			                Kafka, ingest at rising rates and the pipeline per group; print a table of
+			                ratios to raw Kafka, write bench-<time>.json and .svg to DIR (default
+			                ./local/bench). --quick: about 2 minutes after the start, not 6
 			  failures      drive one order through shipping's retry topics to its dead-letter topic,
 			                replay it and check it is shipped exactly once (exits 1 if a step fails)
 			  down          stop what ./demo up started, from another shell
@@ -70,7 +76,10 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			""";
 
 	/** Options that belong to a command, kept among its arguments. */
-	private static final java.util.Set<String> COMMAND_OPTIONS = java.util.Set.of("--rate", "--duration");
+	private static final java.util.Set<String> COMMAND_OPTIONS = java.util.Set.of("--rate", "--duration", "--out");
+
+	/** Flags that belong to a command, kept among its arguments. */
+	private static final java.util.Set<String> COMMAND_FLAGS = java.util.Set.of("--quick");
 
 	/** Option prefix of a single service's port, by service name. */
 	private static final Map<String, String> PORT_OPTIONS = Map.of("--orders-port", Stack.ORDERS, "--billing-port",
@@ -94,6 +103,9 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			}
 			else if (arg.equals("--tour")) {
 				tour = true;
+			}
+			else if (COMMAND_FLAGS.contains(arg)) {
+				arguments.add(arg);
 			}
 			else if (COMMAND_OPTIONS.contains(arg)) {
 				// The command's own options (load --rate 20): it reads them itself.

@@ -56,6 +56,15 @@ class DemoOptionsTests {
 	}
 
 	@Test
+	void benchKeepsItsOwnFlagAndOutputFolderAmongItsArguments() {
+		DemoOptions options = DemoOptions.parse("bench", "--quick", "--out", "/tmp/results", "--data", "/tmp/bench");
+
+		assertThat(options.command()).isEqualTo("bench");
+		assertThat(options.arguments()).containsExactly("--quick", "--out", "/tmp/results");
+		assertThat(options.dataDirectory()).isEqualTo(Path.of("/tmp/bench"));
+	}
+
+	@Test
 	void rejectsWhatItDoesNotKnow() {
 		assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse("up", "--kafka-prot", "1"))
 			.withMessageContaining("--kafka-prot");

@@ -1,0 +1,260 @@
+package com.example.orderflow.cluster.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import com.example.orderflow.cluster.drill.OrderLoad;
+import com.example.orderflow.cluster.drill.OutputLedger.TopicReader;
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Open-loop order load at one rate, and what it did downstream: for every acknowledged
+ * order, the time from its 201 to each group's output record (the output's timestamp),
+ * and each group's lag on {@code orders} while the load ran and until it drained.
+ */
+final class LoadSteps implements AutoCloseable {
+
+	/**
+	 * A transactional writer leaves a commit marker after its records; a group that has
+	 * read everything still shows up to one per partition.
+	 */
+	private static final long DRAINED_LAG = Topics.PARTITIONS;
+
+	/** Lag above this many seconds of orders is no longer "keeping up". */
+	private static final double BOUNDED_LAG_SECONDS = 5;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final URI ordersService;
+
+	private final Consumer<String> progress;
+
+	private final Admin admin;
+
+	private final TopicReader orders;
+
+	private final Map<String, TopicReader> outputs = new LinkedHashMap<>();
+
+	/** customerId to the eventId of its OrderCreated. */
+	private final Map<String, String> eventOfCustomer = new HashMap<>();
+
+	/** Per output topic: causationId to the output record's timestamp. */
+	private final Map<String, Map<String, Long>> outputAt = new HashMap<>();
+
+	LoadSteps(URI ordersService, String bootstrapServers, Consumer<String> progress) {
+		this.ordersService = ordersService;
+		this.progress = progress;
+		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+		this.orders = new TopicReader(bootstrapServers, Topics.ORDERS).fromNow();
+		ConsumerGroups.OUTPUT_TOPICS.values()
+			.forEach((topic) -> this.outputs.put(topic, new TopicReader(bootstrapServers, topic).fromNow()));
+	}
+
+	/**
+	 * Offers orders at {@code rate} for {@code duration}, waits up to {@code drain} for
+	 * every group to catch up, then matches outputs to orders.
+	 * @param httpLimitMs the p99 of a sustainable step
+	 */
+	BenchResults.Step run(String phase, double rate, Duration duration, Duration drain, double httpLimitMs) {
+		Map<String, Long> maxLag = new ConcurrentHashMap<>();
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "bench-lag");
+			thread.setDaemon(true);
+			return thread;
+		});
+		sampler.scheduleWithFixedDelay(() -> lags().forEach((group, lag) -> maxLag.merge(group, lag, Math::max)), 0, 1,
+				TimeUnit.SECONDS);
+		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false).start(rate, duration);
+		long epochOfStart = System.currentTimeMillis() - Math.round(running.now() * 1000);
+		running.awaitEnd();
+		OrderLoad.Result result = running.stop();
+		sampler.shutdownNow();
+		Map<String, Double> drainSeconds = awaitDrained(drain);
+		readNew();
+		List<OrderLoad.Request> acknowledged = result.acknowledged();
+		Map<String, BenchResults.GroupFigures> groups = new LinkedHashMap<>();
+		for (Map.Entry<String, String> group : ConsumerGroups.OUTPUT_TOPICS.entrySet()) {
+			Map<String, Long> at = this.outputAt.getOrDefault(group.getValue(), Map.of());
+			List<Double> latencies = new ArrayList<>();
+			int missing = 0;
+			for (OrderLoad.Request request : acknowledged) {
+				String event = this.eventOfCustomer.get(request.customerId());
+				Long output = (event != null) ? at.get(event) : null;
+				if (output == null) {
+					missing++;
+				}
+				else {
+					double acceptedAt = epochOfStart + request.answeredAt() * 1000;
+					latencies.add(output - acceptedAt);
+				}
+			}
+			long lagSeen = maxLag.getOrDefault(group.getKey(), 0L);
+			double drained = drainSeconds.getOrDefault(group.getKey(), -1.0);
+			boolean bounded = drained >= 0 && lagSeen <= Math.max(DRAINED_LAG, rate * BOUNDED_LAG_SECONDS);
+			groups.put(group.getKey(), new BenchResults.GroupFigures(group.getValue(), latencies.size(), missing,
+					Percentiles.of(latencies), lagSeen, drained, bounded));
+		}
+		Percentiles http = Percentiles
+			.of(result.requests().stream().map((request) -> request.seconds() * 1000).toList());
+		int errors = result.notAcknowledged().size();
+		double expected = rate * duration.toMillis() / 1000.0;
+		String verdict;
+		if (errors > 0) {
+			verdict = errors + " requests not answered 201";
+		}
+		else if (result.sent() < expected * 0.95) {
+			verdict = "the generator sent %d of %.0f".formatted(result.sent(), expected);
+		}
+		else if (http.p99() > httpLimitMs) {
+			verdict = "p99 %.0f ms > %.0f ms".formatted(http.p99(), httpLimitMs);
+		}
+		else {
+			verdict = "ok";
+		}
+		BenchResults.Step step = new BenchResults.Step(phase, rate, result.seconds(), result.sent(),
+				acknowledged.size(), errors, acknowledged.size() / Math.max(0.001, result.seconds()), http, groups,
+				verdict.equals("ok"), verdict);
+		this.progress.accept(describe(step));
+		return step;
+	}
+
+	static String describe(BenchResults.Step step) {
+		String groups = step.groups()
+			.entrySet()
+			.stream()
+			.map((group) -> "%s p50 %.0f p99 %.0f%s".formatted(group.getKey(), group.getValue().latencyMs().p50(),
+					group.getValue().latencyMs().p99(), group.getValue().lagBounded() ? "" : " (lag unbounded)"))
+			.collect(Collectors.joining(", "));
+		return "%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f p99.9 %.1f ms: %s; to output: %s"
+			.formatted(step.phase(), step.targetRate(), step.sent(), step.acknowledged(), step.acknowledgedPerSecond(),
+					step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999(), step.verdict(), groups);
+	}
+
+	/** Seconds after which each group's lag was down to the commit markers. */
+	private Map<String, Double> awaitDrained(Duration timeout) {
+		long started = System.nanoTime();
+		long deadline = started + timeout.toNanos();
+		Map<String, Double> drained = new HashMap<>();
+		while (drained.size() < ConsumerGroups.ALL.size() && System.nanoTime() < deadline) {
+			lags().forEach((group, lag) -> {
+				if (lag <= DRAINED_LAG) {
+					drained.putIfAbsent(group, (System.nanoTime() - started) / 1e9);
+				}
+			});
+			if (drained.size() < ConsumerGroups.ALL.size()) {
+				sleep(250);
+			}
+		}
+		return drained;
+	}
+
+	/** Each group's lag on orders now: end offsets minus committed offsets. */
+	Map<String, Long> lags() {
+		try {
+			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+			for (int p = 0; p < Topics.PARTITIONS; p++) {
+				latest.put(new TopicPartition(Topics.ORDERS, p), OffsetSpec.latest());
+			}
+			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = this.admin.listOffsets(latest)
+				.all()
+				.get(5, TimeUnit.SECONDS);
+			Map<String, Long> lags = new LinkedHashMap<>();
+			for (String group : ConsumerGroups.ALL) {
+				Map<TopicPartition, OffsetAndMetadata> committed = this.admin.listConsumerGroupOffsets(group)
+					.partitionsToOffsetAndMetadata()
+					.get(5, TimeUnit.SECONDS);
+				long lag = 0;
+				for (var end : ends.entrySet()) {
+					OffsetAndMetadata offset = committed.get(end.getKey());
+					lag += Math.max(0, end.getValue().offset() - ((offset != null) ? offset.offset() : 0));
+				}
+				lags.put(group, lag);
+			}
+			return lags;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return Map.of();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	private void readNew() {
+		for (ConsumerRecord<String, byte[]> record : this.orders.readNew()) {
+			JsonNode value = json(record.value());
+			if (value != null && value.hasNonNull("customerId") && value.hasNonNull("eventId")) {
+				this.eventOfCustomer.putIfAbsent(value.get("customerId").asString(), value.get("eventId").asString());
+			}
+		}
+		for (Map.Entry<String, TopicReader> output : this.outputs.entrySet()) {
+			Map<String, Long> at = this.outputAt.computeIfAbsent(output.getKey(), (key) -> new HashMap<>());
+			for (ConsumerRecord<String, byte[]> record : output.getValue().readNew()) {
+				JsonNode value = json(record.value());
+				if (value != null && value.hasNonNull("causationId")) {
+					at.putIfAbsent(value.get("causationId").asString(), record.timestamp());
+				}
+			}
+		}
+	}
+
+	private static JsonNode json(byte[] value) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			return JSON.readTree(value);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	Set<String> groups() {
+		return ConsumerGroups.OUTPUT_TOPICS.keySet();
+	}
+
+	@Override
+	public void close() {
+		this.orders.close();
+		this.outputs.values().forEach(TopicReader::close);
+		this.admin.close(Duration.ofSeconds(2));
+	}
+
+}
