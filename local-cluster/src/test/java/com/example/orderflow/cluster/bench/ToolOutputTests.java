@@ -39,8 +39,8 @@ class ToolOutputTests {
 
 	@Test
 	void endToEndLatencyIsReadFromItsAverageAndPercentileLines() {
-		List<String> output = List.of("0\t12.345", "Avg latency: 1.7234 ms",
-				"Percentiles: 50th = 1, 99th = 7, 99.9th = 15");
+		List<String> output = List.of("0\t12.345", "Avg latency: 11.3990 ms",
+				"Percentiles: 50th = 10, 99th = 38, 99.9th = 174");
 
 		ToolOutput.EndToEndLatency result = ToolOutput.endToEndLatency(output).orElseThrow();
 
