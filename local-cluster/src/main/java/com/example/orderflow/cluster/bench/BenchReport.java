@@ -50,9 +50,13 @@ final class BenchReport {
 		BenchResults.RawLoop keyed = results.keyedIdempotent();
 		table.row("raw: " + keyed.name() + " " + keyed.recordBytes() + " B", perSecond(keyed.recordsPerSecond()),
 				latency(keyed.latencyMs()), ratio(keyed.recordsPerSecond(), pp.recordsPerSecond()) + " of PP", "");
+		BenchResults.RawLoop txDefaults = results.keyedTransactionalDefaults();
 		BenchResults.RawLoop tx = results.keyedTransactional();
-		table.row("raw: " + tx.name() + ", " + tx.threads() + " producers", perSecond(tx.recordsPerSecond()),
-				latency(tx.latencyMs()), ratio(tx.recordsPerSecond(), keyed.recordsPerSecond()) + " of keyed", "");
+		for (BenchResults.RawLoop loop : List.of(txDefaults, tx)) {
+			table.row("raw: " + loop.name() + ", " + loop.threads() + " producers", perSecond(loop.recordsPerSecond()),
+					latency(loop.latencyMs()), ratio(loop.recordsPerSecond(), keyed.recordsPerSecond()) + " of keyed",
+					"");
+		}
 		for (BenchResults.Step step : results.ingest()) {
 			table.row("ingest %.0f/s: HTTP p50/p99/p99.9".formatted(step.targetRate()),
 					"%.1f/%.1f/%.1f ms".formatted(step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999()),

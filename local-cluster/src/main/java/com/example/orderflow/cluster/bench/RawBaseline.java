@@ -130,10 +130,21 @@ final class RawBaseline {
 	}
 
 	/**
+	 * The producer settings orderflow's services run with beyond Kafka's defaults
+	 * (kafka-support's {@code OrderflowKafkaDefaults}): a short retry back-off, so a
+	 * transaction that follows a commit does not idle while the coordinator finishes it.
+	 */
+	static final Map<String, Object> ORDERFLOW_PRODUCER = Map.of(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 2,
+			ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
+
+	/**
 	 * What the orders API does for each order: begin, send one keyed record, commit; on
 	 * {@code threads} producers at once (each its own transactional.id), for a while.
+	 * @param name what the loop is called in the results
+	 * @param settings producer settings on top of acks=all and idempotence
 	 */
-	BenchResults.RawLoop keyedTransactional(byte[] value, List<Header> headers, int threads, Duration duration) {
+	BenchResults.RawLoop keyedTransactional(String name, Map<String, Object> settings, byte[] value,
+			List<Header> headers, int threads, Duration duration) {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		long started = System.nanoTime();
 		long endsAt = started + duration.toNanos();
@@ -142,6 +153,7 @@ final class RawBaseline {
 			String transactionalId = "bench-tx-" + UUID.randomUUID();
 			loops.add(pool.submit(() -> {
 				Map<String, Object> configuration = producerConfiguration();
+				configuration.putAll(settings);
 				configuration.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
 				List<Double> latencies = new ArrayList<>();
 				try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(configuration, new StringSerializer(),
@@ -175,8 +187,7 @@ final class RawBaseline {
 			pool.shutdownNow();
 		}
 		double seconds = (System.nanoTime() - started) / 1e9;
-		return BenchResults.RawLoop.of("keyed, one transaction per record", value.length, threads, all.size(), seconds,
-				Percentiles.of(all));
+		return BenchResults.RawLoop.of(name, value.length, threads, all.size(), seconds, Percentiles.of(all));
 	}
 
 	private static ProducerRecord<String, byte[]> record(String topic, byte[] value, List<Header> headers) {
