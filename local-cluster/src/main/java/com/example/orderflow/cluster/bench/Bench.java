@@ -139,14 +139,17 @@ public final class Bench {
 		this.progress.accept("  %.0f records/s, p50 %.1f ms, p99 %.1f ms".formatted(keyed.recordsPerSecond(),
 				keyed.latencyMs().p50(), keyed.latencyMs().p99()));
 		Duration transactionsFor = Duration.ofSeconds(this.quick ? 5 : 15);
-		BenchResults.RawLoop transactionalDefaults = raw.keyedTransactional(
-				"keyed, one transaction per record, client defaults", Map.of(), probe.value(), probe.headers(), 4,
-				transactionsFor);
-		progress(transactionalDefaults);
-		BenchResults.RawLoop transactional = raw.keyedTransactional(
-				"keyed, one transaction per record, orderflow's producer settings", RawBaseline.ORDERFLOW_PRODUCER,
-				probe.value(), probe.headers(), 4, transactionsFor);
+		BenchResults.RawLoop transactional = raw.keyedTransactional("keyed, one transaction per record",
+				RawBaseline.ORDERFLOW_PRODUCER, false, probe.value(), probe.headers(), 4, transactionsFor);
 		progress(transactional);
+		BenchResults.RawLoop consumerShapeDefaults = raw.keyedTransactional(
+				"keyed, one transaction per record with offsets, client defaults", Map.of(), true, probe.value(),
+				probe.headers(), 4, transactionsFor);
+		progress(consumerShapeDefaults);
+		BenchResults.RawLoop consumerShape = raw.keyedTransactional(
+				"keyed, one transaction per record with offsets, orderflow's settings", RawBaseline.ORDERFLOW_PRODUCER,
+				true, probe.value(), probe.headers(), 4, transactionsFor);
+		progress(consumerShape);
 
 		List<BenchResults.Step> ingest = new ArrayList<>();
 		List<BenchResults.Step> pipeline = new ArrayList<>();
@@ -188,7 +191,8 @@ public final class Bench {
 		machine.put("java", System.getProperty("java.version"));
 		machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
 		return new BenchResults(DateTimeFormatter.ISO_INSTANT.format(started), this.quick, machine, stackFigures,
-				producerPerformance, endToEnd, keyed, transactionalDefaults, transactional, ingest, highest, pipeline);
+				producerPerformance, endToEnd, keyed, transactional, consumerShapeDefaults, consumerShape, ingest,
+				highest, pipeline);
 	}
 
 	private void progress(BenchResults.RawLoop loop) {

@@ -50,9 +50,8 @@ final class BenchReport {
 		BenchResults.RawLoop keyed = results.keyedIdempotent();
 		table.row("raw: " + keyed.name() + " " + keyed.recordBytes() + " B", perSecond(keyed.recordsPerSecond()),
 				latency(keyed.latencyMs()), ratio(keyed.recordsPerSecond(), pp.recordsPerSecond()) + " of PP", "");
-		BenchResults.RawLoop txDefaults = results.keyedTransactionalDefaults();
 		BenchResults.RawLoop tx = results.keyedTransactional();
-		for (BenchResults.RawLoop loop : List.of(txDefaults, tx)) {
+		for (BenchResults.RawLoop loop : List.of(tx, results.consumerShapeDefaults(), results.consumerShape())) {
 			table.row("raw: " + loop.name() + ", " + loop.threads() + " producers", perSecond(loop.recordsPerSecond()),
 					latency(loop.latencyMs()), ratio(loop.recordsPerSecond(), keyed.recordsPerSecond()) + " of keyed",
 					"");

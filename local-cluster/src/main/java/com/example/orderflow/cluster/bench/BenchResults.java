@@ -16,18 +16,19 @@ import tools.jackson.databind.json.JsonMapper;
  * @param producerPerformance Kafka's ProducerPerformance: acks=all, 500 B, unkeyed
  * @param endToEndLatency Kafka's EndToEndLatency: acks=all, 500 B, one at a time
  * @param keyedIdempotent a keyed acks=all idempotent producer with OrderCreated's records
- * @param keyedTransactionalDefaults one transaction per record, like the orders API, with
- * the client's default settings
- * @param keyedTransactional the same with the producer settings orderflow's services use:
- * the like-for-like baseline of the services' transactions
+ * @param keyedTransactional one transaction per record, like the orders API, with the
+ * producer settings orderflow's services use
+ * @param consumerShapeDefaults one transaction per record with a consumer offset in it,
+ * as every consumer service does, with the client's default settings
+ * @param consumerShape the same with orderflow's producer settings
  * @param ingest the open-loop HTTP steps at rising rates
  * @param highestSustainableRate the highest step with p99 under the limit and no errors
  * @param pipeline the steps at fixed rates for the pipeline's latency per group
  */
 public record BenchResults(String startedAt, boolean quick, Map<String, String> machine, StackFigures stack,
 		ToolOutput.ProducerPerformance producerPerformance, ToolOutput.EndToEndLatency endToEndLatency,
-		RawLoop keyedIdempotent, RawLoop keyedTransactionalDefaults, RawLoop keyedTransactional, List<Step> ingest,
-		double highestSustainableRate, List<Step> pipeline) {
+		RawLoop keyedIdempotent, RawLoop keyedTransactional, RawLoop consumerShapeDefaults, RawLoop consumerShape,
+		List<Step> ingest, double highestSustainableRate, List<Step> pipeline) {
 
 	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 

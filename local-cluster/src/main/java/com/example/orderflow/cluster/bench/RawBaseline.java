@@ -24,12 +24,16 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -140,11 +144,15 @@ final class RawBaseline {
 	/**
 	 * What the orders API does for each order: begin, send one keyed record, commit; on
 	 * {@code threads} producers at once (each its own transactional.id), for a while.
+	 * With {@code consumerOffsets}, each transaction also carries a consumer group's
+	 * offset, as every consumer service's does.
 	 * @param name what the loop is called in the results
 	 * @param settings producer settings on top of acks=all and idempotence
+	 * @param consumerOffsets whether to send an offset with each transaction
 	 */
-	BenchResults.RawLoop keyedTransactional(String name, Map<String, Object> settings, byte[] value,
-			List<Header> headers, int threads, Duration duration) {
+	BenchResults.RawLoop keyedTransactional(String name, Map<String, Object> settings, boolean consumerOffsets,
+			byte[] value, List<Header> headers, int threads, Duration duration) {
+		ConsumerGroupMetadata group = new ConsumerGroupMetadata("bench-tx-" + UUID.randomUUID());
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		long started = System.nanoTime();
 		long endsAt = started + duration.toNanos();
@@ -159,10 +167,16 @@ final class RawBaseline {
 				try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(configuration, new StringSerializer(),
 						new ByteArraySerializer())) {
 					producer.initTransactions();
-					while (System.nanoTime() < endsAt) {
+					for (long n = 0; System.nanoTime() < endsAt; n++) {
 						long begun = System.nanoTime();
 						producer.beginTransaction();
 						producer.send(record(TRANSACTIONAL_TOPIC, value, headers));
+						if (consumerOffsets) {
+							producer.sendOffsetsToTransaction(
+									Map.of(new TopicPartition(TRANSACTIONAL_TOPIC, (int) (n % Topics.PARTITIONS)),
+											new OffsetAndMetadata(n)),
+									group);
+						}
 						producer.commitTransaction();
 						latencies.add((System.nanoTime() - begun) / 1e6);
 					}

@@ -26,7 +26,8 @@ class BenchResultsWritingTests {
 		assertThat(json.path("stack").path("rssIdleMb").path("kafka-node-1").asLong()).isEqualTo(360);
 		assertThat(json.path("producerPerformance").path("recordsPerSecond").asDouble()).isEqualTo(41365.8);
 		assertThat(json.path("endToEndLatency").path("p99").asInt()).isEqualTo(7);
-		assertThat(json.path("keyedTransactionalDefaults").path("recordsPerSecond").asDouble()).isEqualTo(50);
+		assertThat(json.path("consumerShapeDefaults").path("recordsPerSecond").asDouble()).isEqualTo(50);
+		assertThat(json.path("consumerShape").path("recordsPerSecond").asDouble()).isEqualTo(200);
 		assertThat(json.path("keyedTransactional").path("recordsPerSecond").asDouble()).isEqualTo(500);
 		assertThat(json.path("ingest")).hasSize(2);
 		assertThat(json.path("ingest").get(1).path("verdict").asString()).isEqualTo("p99 140 ms > 100 ms");
@@ -78,8 +79,9 @@ class BenchResultsWritingTests {
 			.contains("MISSED >= 25.0% of keyed")
 			.contains("MISSED <= 30.0 s")
 			.contains("pipeline 25/s: fraud-service p50/p99")
-			.contains("raw: keyed, one transaction per record, client defaults, 4 producers")
-			.contains("raw: keyed, one transaction per record, orderflow's producer settings, 4 producers");
+			.contains("raw: keyed, one transaction per record, 4 producers")
+			.contains("raw: keyed, one transaction per record with offsets, client defaults, 4 producers")
+			.contains("raw: keyed, one transaction per record with offsets, orderflow's settings, 4 producers");
 		assertThat(BenchReport.ratio(25, 100)).isEqualTo("25.0%");
 		assertThat(BenchReport.ratio(60, 7)).isEqualTo("8.6x");
 		assertThat(BenchReport.ratio(1, 0)).isEqualTo("-");
@@ -105,10 +107,12 @@ class BenchResultsWritingTests {
 				new ToolOutput.ProducerPerformance(500_000, 41365.8, 19.72, 709.73, 1752, 654, 1376, 1653, 1733),
 				new ToolOutput.EndToEndLatency(1.72, 1, 7, 15),
 				BenchResults.RawLoop.of("keyed idempotent acks=all", 520, 1, 30_000, 2, Percentiles.of(5, 10, 20)),
-				BenchResults.RawLoop.of("keyed, one transaction per record, client defaults", 520, 4, 250, 5,
-						Percentiles.of(70, 80, 300)),
-				BenchResults.RawLoop.of("keyed, one transaction per record, orderflow's producer settings", 520, 4,
-						2_500, 5, Percentiles.of(7, 8, 30)),
+				BenchResults.RawLoop.of("keyed, one transaction per record", 520, 4, 2_500, 5,
+						Percentiles.of(7, 8, 30)),
+				BenchResults.RawLoop.of("keyed, one transaction per record with offsets, client defaults", 520, 4, 250,
+						5, Percentiles.of(70, 80, 300)),
+				BenchResults.RawLoop.of("keyed, one transaction per record with offsets, orderflow's settings", 520, 4,
+						1_000, 5, Percentiles.of(15, 20, 40)),
 				List.of(ok, tooSlow), 25, List.of(pipeline));
 	}
 
