@@ -19,7 +19,7 @@ import com.example.orderflow.cluster.process.Termination;
 
 /**
  * One service jar running as a child process:
- * {@code java -Xmx256m -XX:TieredStopAtLevel=1 -jar <jar> --server.port=... --spring.kafka.bootstrap-servers=...
+ * {@code java -Xmx256m -XX:TieredStopAtLevel=1 [-XX:SharedArchiveFile=...] -jar <jar> --server.port=... --spring.kafka.bootstrap-servers=...
  * --orderflow.instance-id=<name> --orderflow.parent-pid=<this JVM> <extra>}, its output
  * in {@code <logs>/<name>.log} and its PID in {@code <logs>/../pids/<name>.pid}.
  */
@@ -68,12 +68,7 @@ public final class ServiceProcess {
 		}
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx256m");
-		// C1 only: a service is ready seconds sooner, and the demo never runs long enough
-		// for C2 to pay off.
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-jar");
-		command.add(spec.jar().toAbsolutePath().toString());
+		command.addAll(ClassDataSharing.launch(spec.jar()));
 		command.add("--server.port=" + spec.port());
 		command.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
 		command.add("--orderflow.instance-id=" + spec.name());

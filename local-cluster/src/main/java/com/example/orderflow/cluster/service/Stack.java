@@ -101,6 +101,7 @@ public final class Stack implements AutoCloseable {
 			Duration timeout, Consumer<String> progress) {
 		Map<String, ServiceProcess> services = new LinkedHashMap<>();
 		Stack stack = new Stack(services, logDirectory, bootstrapServers);
+		ClassDataSharing.prepare(specs.stream().map(ServiceProcess.Spec::jar).toList(), progress);
 		try {
 			for (ServiceProcess.Spec spec : specs) {
 				services.put(spec.name(), ServiceProcess.start(spec, logDirectory, bootstrapServers));
