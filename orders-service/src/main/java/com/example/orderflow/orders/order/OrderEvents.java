@@ -1,24 +1,29 @@
 package com.example.orderflow.orders.order;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
 
-import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
 
 /**
  * The one way out of this service: writes order events to {@link Topics#ORDERS}, keyed by
- * orderId so that every event of an order lands on the same partition, in order.
+ * orderId so that every event of an order lands on the same partition, in order. Each
+ * call returns only once its event is committed, in a transaction it may share with other
+ * requests' events ({@link OrderEventWriter}).
  */
 @Component
 class OrderEvents {
 
-	private final KafkaOperations<String, Object> kafka;
+	private final OrderEventWriter writer;
 
-	OrderEvents(KafkaOperations<String, Object> kafka) {
-		this.kafka = kafka;
+	OrderEvents(OrderEventWriter writer) {
+		this.writer = writer;
 	}
 
 	/** Returns once the event is committed; throws if it is not. */
@@ -32,26 +37,43 @@ class OrderEvents {
 	}
 
 	/**
-	 * One record in its own transaction (the template is transactional because the shared
-	 * defaults set a transaction-id prefix). The commit returning means every in-sync
-	 * replica has the record ({@code acks=all}); anything else aborts, and an aborted or
-	 * unfinished transaction never reaches a {@code read_committed} reader, so a failure
-	 * here leaves nothing half-written. Every wait is bounded by the producer's
-	 * {@code max.block.ms} and {@code delivery.timeout.ms}.
+	 * The commit returning means every in-sync replica has the record ({@code acks=all});
+	 * anything else aborts, and an aborted or unfinished transaction never reaches a
+	 * {@code read_committed} reader, so a failure here leaves nothing half-written. Every
+	 * wait is bounded: in the queue by {@code orderflow.orders.writer.queue-timeout}, in
+	 * the transaction by the producer's {@code max.block.ms} and
+	 * {@code delivery.timeout.ms}.
 	 * <p>
 	 * One window stays open, as with any remote commit: if the commit times out after the
 	 * transaction coordinator has already accepted it, the caller gets a 503 for an event
 	 * that does become visible.
 	 */
 	private void publish(OrderEvent event) {
+		OrderEventWriter.Pending pending = this.writer.write(event);
 		try {
-			this.kafka.executeInTransaction(
-					(operations) -> operations.send(Topics.ORDERS, event.orderId().toString(), event).join());
+			try {
+				pending.done().get(this.writer.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException ex) {
+				if (this.writer.withdraw(pending)) {
+					throw unavailable(event, "no transaction took it within " + this.writer.queueTimeout(), ex);
+				}
+				// A transaction has it: its outcome is the answer.
+				pending.done().get();
+			}
 		}
-		catch (RuntimeException ex) {
-			throw new OrderEventsUnavailableException("The cluster did not commit " + event.getClass().getSimpleName()
-					+ " of order " + event.orderId() + ": " + rootCause(ex), ex);
+		catch (ExecutionException ex) {
+			throw unavailable(event, rootCause(ex), ex.getCause());
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw unavailable(event, "interrupted", ex);
+		}
+	}
+
+	private static OrderEventsUnavailableException unavailable(OrderEvent event, String why, Throwable cause) {
+		return new OrderEventsUnavailableException("The cluster did not commit " + event.getClass().getSimpleName()
+				+ " of order " + event.orderId() + ": " + why, cause);
 	}
 
 	private static String rootCause(Throwable exception) {

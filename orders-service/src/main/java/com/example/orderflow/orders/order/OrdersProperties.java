@@ -13,10 +13,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter what a 503 tells the caller to wait before retrying
  * @param transactionWarmUp how long the service tries, before it reports ready, to commit
  * one empty transaction (see {@link TransactionalProducerWarmUp}); zero skips it
+ * @param writer how order events are committed (see {@link OrderEventWriter})
  */
 @ConfigurationProperties("orderflow.orders")
 record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValue("5s") Duration retryAfter,
-		@DefaultValue("60s") Duration transactionWarmUp) {
+		@DefaultValue("60s") Duration transactionWarmUp, @DefaultValue Writer writer) {
 
 	OrdersProperties {
 		if (idempotencyKeys < 1) {
@@ -25,6 +26,25 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 		if (retryAfter.isNegative()) {
 			throw new IllegalArgumentException("orderflow.orders.retry-after must not be negative");
 		}
+	}
+
+	/**
+	 * Group commit of order events.
+	 *
+	 * @param writers transactions in flight at once, each on its own producer
+	 * @param maxBatch the most events one transaction takes
+	 * @param queueTimeout how long an event may wait for a transaction to take it; then
+	 * it is withdrawn and the request answered 503
+	 */
+	record Writer(@DefaultValue("2") int writers, @DefaultValue("500") int maxBatch,
+			@DefaultValue("10s") Duration queueTimeout) {
+
+		Writer {
+			if (writers < 1 || maxBatch < 1) {
+				throw new IllegalArgumentException("orderflow.orders.writer.writers and .max-batch must be at least 1");
+			}
+		}
+
 	}
 
 }

@@ -1,0 +1,175 @@
+package com.example.orderflow.orders.order;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.example.orderflow.events.OrderEvent;
+import com.example.orderflow.events.Topics;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.stereotype.Component;
+
+/**
+ * Group commit: the events of every request waiting at that moment go to {@code orders}
+ * in one Kafka transaction, and each request is answered when that transaction has
+ * committed. A transaction costs the cluster the same for one record as for hundreds, so
+ * under load the API takes many orders per commit instead of one; alone, a request is a
+ * batch of one. A batch commits or aborts as a whole, so a request answered with an error
+ * left nothing behind, as before.
+ * <p>
+ * A few writers (each its own transactional producer) commit side by side, so a request
+ * never waits for more than the batch ahead of it. A request still queued when the API
+ * gives up on it is taken out of the queue, so a 503 is never followed by its event.
+ */
+@Component
+class OrderEventWriter implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(OrderEventWriter.class);
+
+	private static final Duration POLL = Duration.ofMillis(200);
+
+	private final KafkaOperations<String, Object> kafka;
+
+	private final OrdersProperties.Writer settings;
+
+	private final DistributionSummary batchSizes;
+
+	private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+
+	private final List<Thread> writers = new ArrayList<>();
+
+	private volatile boolean running;
+
+	OrderEventWriter(KafkaOperations<String, Object> kafka, OrdersProperties properties, MeterRegistry meters) {
+		this.kafka = kafka;
+		this.settings = properties.writer();
+		this.batchSizes = DistributionSummary.builder("orderflow.orders.events.per.transaction")
+			.description("Order events committed together in one Kafka transaction (group commit)")
+			.register(meters);
+	}
+
+	/**
+	 * Queues an event for the next transaction.
+	 * @return completes when the transaction with the event has committed, exceptionally
+	 * when it has not
+	 */
+	Pending write(OrderEvent event) {
+		Pending pending = new Pending(event, new CompletableFuture<>());
+		if (!this.running) {
+			pending.done().completeExceptionally(new IllegalStateException("The orders writer is not running"));
+			return pending;
+		}
+		this.queue.add(pending);
+		return pending;
+	}
+
+	/**
+	 * Takes a pending event back if no transaction has taken it yet.
+	 * @return whether it was still queued, so it will never be written
+	 */
+	boolean withdraw(Pending pending) {
+		return this.queue.remove(pending);
+	}
+
+	Duration queueTimeout() {
+		return this.settings.queueTimeout();
+	}
+
+	private void writeBatches() {
+		List<Pending> batch = new ArrayList<>();
+		while (this.running || !this.queue.isEmpty()) {
+			try {
+				Pending first = this.queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.clear();
+				batch.add(first);
+				this.queue.drainTo(batch, this.settings.maxBatch() - 1);
+				commit(batch);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private void commit(List<Pending> batch) {
+		try {
+			this.kafka.executeInTransaction((operations) -> {
+				List<CompletableFuture<?>> sends = new ArrayList<>(batch.size());
+				for (Pending pending : batch) {
+					OrderEvent event = pending.event();
+					sends.add(operations.send(Topics.ORDERS, event.orderId().toString(), event));
+				}
+				// Any failed send aborts the whole transaction: none of the batch is
+				// visible.
+				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+				return null;
+			});
+			this.batchSizes.record(batch.size());
+			batch.forEach((pending) -> pending.done().complete(null));
+		}
+		catch (RuntimeException ex) {
+			batch.forEach((pending) -> pending.done().completeExceptionally(ex));
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		for (int i = 1; i <= this.settings.writers(); i++) {
+			Thread writer = new Thread(this::writeBatches, "orders-writer-" + i);
+			writer.setDaemon(true);
+			writer.start();
+			this.writers.add(writer);
+		}
+		logger.info("{} writer(s) commit order events in batches of up to {}", this.settings.writers(),
+				this.settings.maxBatch());
+	}
+
+	/**
+	 * Commits what is queued, then stops: after the web server has answered its last
+	 * request.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		for (Thread writer : this.writers) {
+			try {
+				writer.join(Duration.ofSeconds(30).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.writers.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Started before and stopped after the web server (whose phases are higher). */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
+	}
+
+	/** One request's event and its answer. */
+	record Pending(OrderEvent event, CompletableFuture<Void> done) {
+	}
+
+}
