@@ -68,6 +68,14 @@ final class BenchReport {
 						">= " + percent(INGEST_SHARE_TARGET) + " of keyed"));
 		table.row("  the same against one tx per record", perSecond(highest), perSecond(tx.recordsPerSecond()),
 				ratio(highest, tx.recordsPerSecond()), "");
+		double taken = results.ingest()
+			.stream()
+			.filter(BenchResults.Step::takenWithoutErrors)
+			.mapToDouble(BenchResults.Step::targetRate)
+			.max()
+			.orElse(0);
+		table.row("ingest: highest rate taken without errors (any p99)", perSecond(taken),
+				perSecond(keyed.recordsPerSecond()), ratio(taken, keyed.recordsPerSecond()), "");
 		for (BenchResults.Step step : results.pipeline()) {
 			for (Map.Entry<String, BenchResults.GroupFigures> group : step.groups().entrySet()) {
 				BenchResults.GroupFigures figures = group.getValue();

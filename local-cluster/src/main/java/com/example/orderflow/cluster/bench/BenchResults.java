@@ -104,6 +104,12 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 	public record Step(String phase, double targetRate, double seconds, int sent, int acknowledged, int errors,
 			double acknowledgedPerSecond, Percentiles httpMs, Map<String, GroupFigures> groups, boolean sustainable,
 			String verdict) {
+
+		/** Every request answered 201, and at least 90% of the offered rate. */
+		public boolean takenWithoutErrors() {
+			return this.errors == 0 && this.acknowledgedPerSecond >= 0.9 * this.targetRate;
+		}
+
 	}
 
 	/**

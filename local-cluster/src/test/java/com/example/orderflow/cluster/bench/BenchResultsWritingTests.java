@@ -79,6 +79,8 @@ class BenchResultsWritingTests {
 			.contains("MISSED >= 25.0% of keyed")
 			.contains("MISSED <= 30.0 s")
 			.contains("pipeline 25/s: fraud-service p50/p99")
+			.containsPattern("ingest: highest sustainable rate\\s+25/s")
+			.containsPattern("ingest: highest rate taken without errors \\(any p99\\)\\s+50/s")
 			.contains("raw: keyed, one transaction per record, 4 producers")
 			.contains("raw: keyed, one transaction per record with offsets, client defaults, 4 producers")
 			.contains("raw: keyed, one transaction per record with offsets, orderflow's settings, 4 producers");
