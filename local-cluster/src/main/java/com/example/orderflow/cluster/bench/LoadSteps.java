@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import com.example.orderflow.cluster.drill.OrderLoad;
+import com.example.orderflow.cluster.drill.OutputLedger;
 import com.example.orderflow.cluster.drill.OutputLedger.TopicReader;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
@@ -28,9 +29,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Open-loop order load at one rate, and what it did downstream: for every acknowledged
@@ -47,8 +46,6 @@ final class LoadSteps implements AutoCloseable {
 
 	/** Lag above this many seconds of orders is no longer "keeping up". */
 	private static final double BOUNDED_LAG_SECONDS = 5;
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final URI ordersService;
 
@@ -208,7 +205,7 @@ final class LoadSteps implements AutoCloseable {
 
 	private void readNew() {
 		for (ConsumerRecord<String, byte[]> record : this.orders.readNew()) {
-			JsonNode value = json(record.value());
+			JsonNode value = OutputLedger.json(record.value());
 			if (value != null && value.hasNonNull("customerId") && value.hasNonNull("eventId")) {
 				this.eventOfCustomer.putIfAbsent(value.get("customerId").asString(), value.get("eventId").asString());
 			}
@@ -216,23 +213,11 @@ final class LoadSteps implements AutoCloseable {
 		for (Map.Entry<String, TopicReader> output : this.outputs.entrySet()) {
 			Map<String, Long> at = this.outputAt.computeIfAbsent(output.getKey(), (key) -> new HashMap<>());
 			for (ConsumerRecord<String, byte[]> record : output.getValue().readNew()) {
-				JsonNode value = json(record.value());
+				JsonNode value = OutputLedger.json(record.value());
 				if (value != null && value.hasNonNull("causationId")) {
 					at.putIfAbsent(value.get("causationId").asString(), record.timestamp());
 				}
 			}
-		}
-	}
-
-	private static JsonNode json(byte[] value) {
-		if (value == null) {
-			return null;
-		}
-		try {
-			return JSON.readTree(value);
-		}
-		catch (JacksonException ex) {
-			return null;
 		}
 	}
 

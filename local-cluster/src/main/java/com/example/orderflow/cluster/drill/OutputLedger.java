@@ -214,7 +214,8 @@ public final class OutputLedger implements AutoCloseable {
 		}
 	}
 
-	private static JsonNode json(byte[] value) {
+	/** A record's JSON value, or null when it has none or it is not JSON. */
+	public static JsonNode json(byte[] value) {
 		if (value == null) {
 			return null;
 		}
