@@ -79,11 +79,19 @@ final class BenchReport {
 		for (BenchResults.Step step : results.pipeline()) {
 			for (Map.Entry<String, BenchResults.GroupFigures> group : step.groups().entrySet()) {
 				BenchResults.GroupFigures figures = group.getValue();
-				table.row("pipeline %.0f/s: %s p50/p99".formatted(step.targetRate(), group.getKey()),
-						"%.0f/%.0f ms".formatted(figures.latencyMs().p50(), figures.latencyMs().p99()),
+				String label = "pipeline %.0f/s: %s p50/p99".formatted(step.targetRate(), group.getKey());
+				String target = "<= %.0fx".formatted(PIPELINE_P99_TARGET);
+				if (figures.matched() == 0) {
+					// No latency to show: none of the step's orders reached this group's
+					// output before the drain ended.
+					table.row(label, "no output of %d orders".formatted(figures.missing()),
+							"e2e p99 %d ms".formatted(e2e.p99()), "-", met(false, target) + lag(figures));
+					continue;
+				}
+				table.row(label, "%.0f/%.0f ms".formatted(figures.latencyMs().p50(), figures.latencyMs().p99()),
 						"e2e p99 %d ms".formatted(e2e.p99()), ratio(figures.latencyMs().p99(), e2e.p99()),
-						met(figures.latencyMs().p99() <= PIPELINE_P99_TARGET * Math.max(1, e2e.p99()),
-								"<= %.0fx".formatted(PIPELINE_P99_TARGET)) + lag(figures));
+						met(figures.latencyMs().p99() <= PIPELINE_P99_TARGET * Math.max(1, e2e.p99()), target)
+								+ lag(figures));
 			}
 		}
 		return "Results (ratios against raw Kafka measured in this run)\n" + table.render("  ");

@@ -89,6 +89,23 @@ class BenchResultsWritingTests {
 		assertThat(BenchReport.ratio(1, 0)).isEqualTo("-");
 	}
 
+	@Test
+	void aGroupWithNoOutputInAStepMissesItsTargetInsteadOfShowingZeroLatency() {
+		BenchResults results = results();
+		Map<String, BenchResults.GroupFigures> nothing = Map.of("fraud-service",
+				new BenchResults.GroupFigures("fraud-decisions", 0, 250, Percentiles.of(), 9000, -1, false));
+		BenchResults.Step overloaded = new BenchResults.Step("pipeline", 1000, 10, 10_000, 9_000, 1_000, 900,
+				results.pipeline().get(0).httpMs(), nothing, false, "1000 requests not answered 201");
+		BenchResults withOverload = new BenchResults(results.startedAt(), true, results.machine(), results.stack(),
+				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
+				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
+				results.ingest(), results.highestSustainableRate(), List.of(overloaded));
+
+		assertThat(BenchReport.table(withOverload))
+			.containsPattern("pipeline 1000/s: fraud-service p50/p99\\s+no output of 250 orders.*MISSED <= 5x")
+			.doesNotContain("met <= 5x");
+	}
+
 	private static BenchResults results() {
 		Map<String, Long> rss = new LinkedHashMap<>();
 		rss.put("kafka-node-1", 360L);
