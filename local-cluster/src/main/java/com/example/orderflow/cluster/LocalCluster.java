@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,6 +32,8 @@ import java.util.stream.IntStream;
 
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
+import com.example.orderflow.cluster.security.AclMatrix;
+import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,6 +44,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -89,16 +93,20 @@ public final class LocalCluster implements AutoCloseable {
 
 	private final Admin admin;
 
+	/** Null for the plaintext cluster. */
+	private final ClusterSecurity security;
+
 	private boolean closed;
 
 	private LocalCluster(Layout layout, Map<Integer, KafkaNode> nodes, Path brokerLogConfiguration,
-			Consumer<String> progress) {
+			ClusterSecurity security, Consumer<String> progress) {
 		this.layout = layout;
 		this.nodes = nodes;
 		this.brokerLogConfiguration = brokerLogConfiguration;
+		this.security = security;
 		this.classpath = KafkaNode.classpathOf(System.getProperty("java.class.path"));
 		this.progress = progress;
-		this.admin = Admin.create(adminConfiguration(layout.bootstrapServers()));
+		this.admin = Admin.create(adminConfiguration(bootstrapServers(layout, security), security));
 	}
 
 	/**
@@ -110,16 +118,41 @@ public final class LocalCluster implements AutoCloseable {
 	 * @return the running cluster; close it to stop all three nodes
 	 */
 	public static LocalCluster start(Layout layout, Consumer<String> progress) {
+		if (ClusterSecurity.existing(layout.dataDirectory()).isPresent()) {
+			throw new IllegalStateException("The data in " + layout.dataDirectory() + " is a secured cluster's:"
+					+ " start it with --secure, or wipe it first (./demo clean)");
+		}
+		return start(layout, null, progress);
+	}
+
+	/**
+	 * Like {@link #start(Layout, Consumer)}, but secured: TLS and SCRAM for clients,
+	 * mutual TLS between controllers, deny by default, and the {@link AclMatrix} applied.
+	 * Certificates and passwords are made on the first start and kept with the data.
+	 */
+	public static LocalCluster startSecured(Layout layout, Consumer<String> progress) {
+		boolean formatted = layout.nodeIds().stream().anyMatch((id) -> new KafkaNode(id, layout, null).isFormatted());
+		if (formatted && ClusterSecurity.existing(layout.dataDirectory()).isEmpty()) {
+			throw new IllegalStateException("The data in " + layout.dataDirectory() + " is a plaintext cluster's:"
+					+ " its users were never created; start it without --secure, or wipe it first (./demo clean)");
+		}
+		return start(layout, ClusterSecurity.prepare(layout.dataDirectory(), progress), progress);
+	}
+
+	private static LocalCluster start(Layout layout, ClusterSecurity security, Consumer<String> progress) {
 		Map<Integer, KafkaNode> nodes = new LinkedHashMap<>();
-		layout.nodeIds().forEach((id) -> nodes.put(id, new KafkaNode(id, layout)));
+		layout.nodeIds().forEach((id) -> nodes.put(id, new KafkaNode(id, layout, security)));
 		refuseIfRunning(nodes.values());
 		refuseIfPortsTaken(layout);
 		Path logConfiguration = writeBrokerLogConfiguration(layout);
 		nodes.values().forEach(KafkaNode::writeConfiguration);
 		format(nodes.values(), layout, progress);
-		LocalCluster cluster = new LocalCluster(layout, nodes, logConfiguration, progress);
+		LocalCluster cluster = new LocalCluster(layout, nodes, logConfiguration, security, progress);
 		try {
 			cluster.launchAll();
+			if (security != null) {
+				cluster.applyAclMatrix();
+			}
 			cluster.createMainTopics();
 		}
 		catch (RuntimeException ex) {
@@ -141,7 +174,7 @@ public final class LocalCluster implements AutoCloseable {
 		}
 		// Only what this class writes: a mistyped --data must not wipe someone's home.
 		for (Path owned : List.of(Layout.kafkaDirectory(dataDirectory), Layout.logDirectory(dataDirectory),
-				Layout.pidDirectory(dataDirectory))) {
+				Layout.pidDirectory(dataDirectory), ClusterSecurity.directory(dataDirectory))) {
 			deleteRecursively(owned);
 		}
 		try (var remaining = Files.list(dataDirectory)) {
@@ -155,7 +188,25 @@ public final class LocalCluster implements AutoCloseable {
 	}
 
 	public String bootstrapServers() {
-		return this.layout.bootstrapServers();
+		return bootstrapServers(this.layout, this.security);
+	}
+
+	/** Secured clusters are reached by the host name their certificate carries. */
+	private static String bootstrapServers(Layout layout, ClusterSecurity security) {
+		return (security != null) ? layout.bootstrapServers(ClusterSecurity.HOST) : layout.bootstrapServers();
+	}
+
+	/** The certificates, passwords and client settings of a secured cluster. */
+	public Optional<ClusterSecurity> security() {
+		return Optional.ofNullable(this.security);
+	}
+
+	/**
+	 * What a Kafka client of the tooling needs besides the bootstrap servers: nothing for
+	 * the plaintext cluster, the admin principal's SASL_SSL settings for a secured one.
+	 */
+	public Map<String, Object> adminClientProperties() {
+		return (this.security != null) ? this.security.clientProperties(ClusterSecurity.ADMIN) : Map.of();
 	}
 
 	public Layout layout() {
@@ -425,8 +476,32 @@ public final class LocalCluster implements AutoCloseable {
 		}
 	}
 
-	private static Properties adminConfiguration(String bootstrapServers) {
+	/**
+	 * Creates every binding of the matrix with the admin principal (a super user, or it
+	 * could not create the first ACL); bindings that exist already are left as they are.
+	 */
+	private void applyAclMatrix() {
+		Set<AclBinding> bindings = AclMatrix.load().bindings();
+		try {
+			this.admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not create the ACLs", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+		this.progress.accept("secured: SASL_SSL (SCRAM-SHA-512) for clients, mutual TLS for controllers, deny by"
+				+ " default; %d ACLs of the matrix for principals %s".formatted(bindings.size(),
+						AclMatrix.load().principals()));
+	}
+
+	private static Properties adminConfiguration(String bootstrapServers, ClusterSecurity security) {
 		Properties configuration = new Properties();
+		if (security != null) {
+			configuration.putAll(security.clientProperties(ClusterSecurity.ADMIN));
+		}
 		configuration.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-local-cluster");
 		configuration.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
@@ -575,7 +650,12 @@ public final class LocalCluster implements AutoCloseable {
 
 		/** {@code 127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094} for the defaults. */
 		public String bootstrapServers() {
-			return nodeIds().stream().map((id) -> "127.0.0.1:" + brokerPort(id)).collect(Collectors.joining(","));
+			return bootstrapServers("127.0.0.1");
+		}
+
+		/** The client ports on a host name: {@code localhost:9092,...}. */
+		public String bootstrapServers(String host) {
+			return nodeIds().stream().map((id) -> host + ":" + brokerPort(id)).collect(Collectors.joining(","));
 		}
 
 		String controllerAddresses() {
