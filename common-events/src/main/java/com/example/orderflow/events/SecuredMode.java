@@ -22,6 +22,15 @@ public final class SecuredMode {
 	/** The PEM file of the CA that signed the brokers' certificate. */
 	public static final String TRUSTSTORE_VARIABLE = "ORDERFLOW_KAFKA_TRUSTSTORE";
 
+	/**
+	 * The user name of billing's comparison, which reads as a principal of its own beside
+	 * billing-v2 (billing's {@code billing.comparison.principal.username}).
+	 */
+	public static final String COMPARISON_USERNAME_VARIABLE = "BILLING_COMPARISON_PRINCIPAL_USERNAME";
+
+	/** Its password. */
+	public static final String COMPARISON_PASSWORD_VARIABLE = "BILLING_COMPARISON_PRINCIPAL_PASSWORD";
+
 	/** The only SASL mechanism the brokers accept. */
 	public static final String MECHANISM = "SCRAM-SHA-512";
 

@@ -40,7 +40,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
@@ -77,6 +81,9 @@ public final class LocalCluster implements AutoCloseable {
 	private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
 	private static final Duration POLL = Duration.ofMillis(250);
+
+	/** Kafka's default for SCRAM-SHA-512, as {@code kafka-storage format} uses. */
+	private static final int SCRAM_ITERATIONS = 4096;
 
 	/** How often a long wait says that it is still waiting. */
 	private static final Duration STILL_WAITING = Duration.ofSeconds(5);
@@ -151,6 +158,7 @@ public final class LocalCluster implements AutoCloseable {
 		try {
 			cluster.launchAll();
 			if (security != null) {
+				cluster.createMissingUsers();
 				cluster.applyAclMatrix();
 			}
 			cluster.createMainTopics();
@@ -469,6 +477,35 @@ public final class LocalCluster implements AutoCloseable {
 	private static void pause() {
 		try {
 			Thread.sleep(POLL.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * Creates the SCRAM users of principals added to the matrix since the storage was
+	 * formatted (format created all the others).
+	 */
+	private void createMissingUsers() {
+		try {
+			Set<String> existing = this.admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS).keySet();
+			List<UserScramCredentialAlteration> missing = new ArrayList<>();
+			this.security.principalPasswords().forEach((principal, password) -> {
+				if (!existing.contains(principal)) {
+					missing.add(new UserScramCredentialUpsertion(principal,
+							new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password));
+				}
+			});
+			if (!missing.isEmpty()) {
+				this.admin.alterUserScramCredentials(missing).all().get(30, TimeUnit.SECONDS);
+				this.progress.accept(
+						"created SCRAM users " + missing.stream().map(UserScramCredentialAlteration::user).toList());
+			}
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not create the SCRAM users", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

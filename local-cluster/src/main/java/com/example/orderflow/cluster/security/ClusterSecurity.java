@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,6 +54,9 @@ public final class ClusterSecurity {
 
 	/** The only host name in the nodes' certificate: clients must connect by it. */
 	public static final String HOST = "localhost";
+
+	/** The principal of billing's comparison, beside billing-v2 in its process. */
+	public static final String COMPARISON = "billing-comparison";
 
 	/** The principal each service runs as, by the launcher's names of the services. */
 	public static final Map<String, String> PRINCIPAL_OF_SERVICE = Map.of(Stack.ORDERS, "orders", Stack.BILLING,
@@ -115,7 +119,7 @@ public final class ClusterSecurity {
 		Optional<ClusterSecurity> existing = existing(dataDirectory);
 		if (existing.isPresent()) {
 			progress.accept("secured mode: certificates and passwords found in " + directory(dataDirectory));
-			return existing.get();
+			return existing.get().withPasswordsForNewPrincipals(progress);
 		}
 		long started = System.nanoTime();
 		Path directory = directory(dataDirectory);
@@ -163,6 +167,48 @@ public final class ClusterSecurity {
 			.accept("secured mode: a CA, the nodes' certificate (for %s) and %d SCRAM passwords made in %s in %.1f s"
 				.formatted(HOST, principals().size(), directory, (System.nanoTime() - started) / 1e9));
 		return new ClusterSecurity(directory, passwords);
+	}
+
+	/**
+	 * A principal added to the matrix after the cluster was formatted gets its password
+	 * now; the launcher creates its SCRAM user once the cluster runs
+	 * ({@link #principals()} against the users the cluster has).
+	 */
+	private ClusterSecurity withPasswordsForNewPrincipals(Consumer<String> progress) {
+		Map<String, String> passwords = new TreeMap<>(this.passwords);
+		SecureRandom random = new SecureRandom();
+		List<String> added = new ArrayList<>();
+		for (String principal : principals()) {
+			if (!passwords.containsKey(principal)) {
+				passwords.put(principal, password(random));
+				added.add(principal);
+			}
+		}
+		if (added.isEmpty()) {
+			return this;
+		}
+		try {
+			writePasswords(this.directory, passwords);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write the passwords to " + this.directory, ex);
+		}
+		progress.accept("secured mode: passwords made for the new principal(s) " + added);
+		return new ClusterSecurity(this.directory, passwords);
+	}
+
+	private static void writePasswords(Path directory, Map<String, String> passwords) throws IOException {
+		Path file = directory.resolve(PASSWORDS);
+		Path written = directory.resolve(PASSWORDS + ".new");
+		Properties stored = new Properties();
+		stored.putAll(passwords);
+		Files.deleteIfExists(written);
+		try (OutputStream out = Files.newOutputStream(written, StandardOpenOption.CREATE_NEW)) {
+			// Owner-only before the first byte is written.
+			Files.setPosixFilePermissions(written, OWNER_ONLY_FILE);
+			stored.store(out, "SCRAM passwords of this cluster's principals; owner-only, never in git");
+		}
+		Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	/** The matrix's principals, the admin and the brokers' own user. */
@@ -263,6 +309,13 @@ public final class ClusterSecurity {
 				BROKER, ADMIN);
 	}
 
+	/** Every principal and its password, for the users the launcher creates. */
+	public Map<String, String> principalPasswords() {
+		Map<String, String> principals = new TreeMap<>();
+		principals().forEach((principal) -> principals.put(principal, password(principal)));
+		return principals;
+	}
+
 	/** A Kafka client's security settings as a principal. */
 	public Map<String, Object> clientProperties(String principal) {
 		return clientProperties(principal, password(principal), truststore());
@@ -298,7 +351,13 @@ public final class ClusterSecurity {
 		if (principal == null) {
 			throw new IllegalArgumentException("No principal for service " + spec.name());
 		}
-		return spec.with(List.of("--spring.profiles.active=" + SecuredMode.PROFILE), serviceEnvironment(principal));
+		Map<String, String> environment = new LinkedHashMap<>(serviceEnvironment(principal));
+		if (spec.name().equals(Stack.BILLING_V2)) {
+			// The comparison in the same process reads as a principal of its own.
+			environment.put(SecuredMode.COMPARISON_USERNAME_VARIABLE, COMPARISON);
+			environment.put(SecuredMode.COMPARISON_PASSWORD_VARIABLE, password(COMPARISON));
+		}
+		return spec.with(List.of("--spring.profiles.active=" + SecuredMode.PROFILE), environment);
 	}
 
 	static String jaas(String user, String password) {
