@@ -15,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -514,16 +516,30 @@ public final class LocalCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Creates every binding of the matrix with the admin principal (a super user, or it
-	 * could not create the first ACL); bindings that exist already are left as they are.
+	 * Makes the cluster's ACLs the matrix, with the admin principal (a super user, or it
+	 * could not create the first ACL): creates what is missing and deletes what the
+	 * matrix no longer has, so a row removed from the file is a right taken away.
 	 */
 	private void applyAclMatrix() {
 		Set<AclBinding> bindings = AclMatrix.load().bindings();
 		try {
-			this.admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+			Set<AclBinding> existing = new HashSet<>(
+					this.admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
+			List<AclBindingFilter> stale = existing.stream()
+				.filter((binding) -> !bindings.contains(binding))
+				.map(AclBinding::toFilter)
+				.toList();
+			if (!stale.isEmpty()) {
+				this.admin.deleteAcls(stale).all().get(30, TimeUnit.SECONDS);
+				this.progress.accept("deleted %d ACLs the matrix no longer has".formatted(stale.size()));
+			}
+			List<AclBinding> missing = bindings.stream().filter((binding) -> !existing.contains(binding)).toList();
+			if (!missing.isEmpty()) {
+				this.admin.createAcls(missing).all().get(30, TimeUnit.SECONDS);
+			}
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("Could not create the ACLs", ex);
+			throw new IllegalStateException("Could not apply the ACL matrix", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
