@@ -152,13 +152,7 @@ public final class ClusterSecurity {
 				Files.delete(directory.resolve(leftover));
 			}
 			Files.setPosixFilePermissions(directory.resolve("broker.p12"), OWNER_ONLY_FILE);
-			Properties stored = new Properties();
-			stored.putAll(passwords);
-			try (OutputStream out = Files.newOutputStream(directory.resolve(PASSWORDS),
-					StandardOpenOption.CREATE_NEW)) {
-				Files.setPosixFilePermissions(directory.resolve(PASSWORDS), OWNER_ONLY_FILE);
-				stored.store(out, "SCRAM passwords of this cluster's principals; owner-only, never in git");
-			}
+			writePasswords(directory, passwords);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write the secrets to " + directory, ex);
