@@ -411,8 +411,10 @@ public final class Demo {
 	}
 
 	private int clean() {
+		boolean secured = ClusterSecurity.existing(this.options.dataDirectory()).isPresent();
 		LocalCluster.clean(this.options.dataDirectory());
-		this.progress.accept("deleted the cluster's data, logs and PID files under " + this.options.dataDirectory());
+		this.progress.accept("deleted the cluster's data, logs and PID files" + (secured ? " and its secrets" : "")
+				+ " under " + this.options.dataDirectory());
 		return 0;
 	}
 
@@ -616,7 +618,8 @@ public final class Demo {
 					+ "/api/orders -H 'Content-Type: application/json' \\");
 			this.out.println("      -d '{\"customerId\":\"c-1\",\"currency\":\"EUR\",\"shippingCountry\":\"DE\","
 					+ "\"lines\":[{\"sku\":\"SKU-BOOK\",\"quantity\":2,\"unitPrice\":\"12.50\"}]}'");
-			this.out.println("    ./demo status      ./demo orders 10      ./demo failures      ./demo down");
+			this.out.println(cluster.security().isPresent() ? "    ./demo status      ./demo down"
+					: "    ./demo status      ./demo orders 10      ./demo failures      ./demo down");
 		}
 	}
 

@@ -90,10 +90,13 @@ class SecuredClusterTests {
 	}
 
 	@Test
-	void theClustersAclsAreExactlyTheDeclaredMatrix() throws Exception {
-		Set<AclBinding> onCluster = Set
-			.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get(10, TimeUnit.SECONDS));
-		assertThat(onCluster).isEqualTo(AclMatrix.load().bindings());
+	void theClustersAclsAreExactlyTheDeclaredMatrix() {
+		// ACLs are metadata: a broker answers with them after its next update.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			Set<AclBinding> onCluster = Set
+				.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get(10, TimeUnit.SECONDS));
+			assertThat(onCluster).isEqualTo(AclMatrix.load().bindings());
+		});
 	}
 
 	@Test
