@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.example.orderflow.events.EventTypes;
+import com.example.orderflow.events.SecuredMode;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -27,9 +28,40 @@ public class OrderflowKafkaDefaults implements EnvironmentPostProcessor {
 	 */
 	public static final String LOCAL_BOOTSTRAP_SERVERS = "127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094";
 
+	/** The name of the secure profile's property source. */
+	public static final String SECURE_PROPERTY_SOURCE_NAME = "orderflowKafkaSecure";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults()));
+		if (environment.matchesProfiles(SecuredMode.PROFILE)) {
+			// Above the defaults (its transactional id prefix replaces theirs), below
+			// everything a service or its operator sets.
+			environment.getPropertySources()
+				.addBefore(PROPERTY_SOURCE_NAME, new MapPropertySource(SECURE_PROPERTY_SOURCE_NAME, secure()));
+		}
+	}
+
+	/**
+	 * The secure profile's settings, from placeholders for the environment variables: the
+	 * values themselves are never in a property file.
+	 */
+	static Map<String, Object> secure() {
+		Map<String, Object> secure = new LinkedHashMap<>();
+		secure.put("spring.kafka.security.protocol", "SASL_SSL");
+		secure.put("spring.kafka.properties.sasl.mechanism", SecuredMode.MECHANISM);
+		secure.put("spring.kafka.properties.sasl.jaas.config",
+				"org.apache.kafka.common.security.scram.ScramLoginModule required username=\"${"
+						+ SecuredMode.USERNAME_VARIABLE + "}\" password=\"${" + SecuredMode.PASSWORD_VARIABLE + "}\";");
+		secure.put("spring.kafka.properties.ssl.truststore.type", "PEM");
+		secure.put("spring.kafka.properties.ssl.truststore.location", "${" + SecuredMode.TRUSTSTORE_VARIABLE + "}");
+		// The broker's certificate must name the host the client asked for.
+		secure.put("spring.kafka.properties.ssl.endpoint.identification.algorithm", "https");
+		// The ACLs grant each principal transactional ids under "<principal>." only: a
+		// dot, because "billing-v2." must not be a prefix of "billing-v2-live.".
+		secure.put("spring.kafka.producer.transaction-id-prefix",
+				"${" + SecuredMode.USERNAME_VARIABLE + "}.${orderflow.instance-id:${random.uuid}}-");
+		return secure;
 	}
 
 	static Map<String, Object> defaults() {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import java.util.stream.IntStream;
 import com.example.orderflow.cluster.process.LogTail;
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
+import com.example.orderflow.cluster.security.ClusterSecurity;
 import kafka.tools.StorageTool;
 
 /**
@@ -36,15 +38,19 @@ final class KafkaNode {
 
 	private final LocalCluster.Layout layout;
 
+	/** Null for the plaintext cluster. */
+	private final ClusterSecurity security;
+
 	private Process process;
 
 	private long lastPid = -1;
 
 	private long launchedAt;
 
-	KafkaNode(int id, LocalCluster.Layout layout) {
+	KafkaNode(int id, LocalCluster.Layout layout, ClusterSecurity security) {
 		this.id = id;
 		this.layout = layout;
+		this.security = security;
 	}
 
 	int id() {
@@ -99,22 +105,25 @@ final class KafkaNode {
 	}
 
 	void writeConfiguration() {
+		String host = (this.security != null) ? ClusterSecurity.HOST : "127.0.0.1";
 		String voters = IntStream.rangeClosed(1, LocalCluster.NODES)
-			.mapToObj((node) -> node + "@127.0.0.1:" + this.layout.controllerPort(node))
+			.mapToObj((node) -> node + "@" + host + ":" + this.layout.controllerPort(node))
 			.collect(Collectors.joining(","));
 		int brokerPort = this.layout.brokerPort(this.id);
 		int controllerPort = this.layout.controllerPort(this.id);
-		String configuration = """
-				# Written by LocalCluster at every start; edits here are overwritten.
-				process.roles=broker,controller
-				node.id=%d
-				controller.quorum.voters=%s
+		String listeners = (this.security != null) ? this.security.nodeConfiguration(brokerPort, controllerPort) : """
 				listeners=PLAINTEXT://127.0.0.1:%d,CONTROLLER://127.0.0.1:%d
 				advertised.listeners=PLAINTEXT://127.0.0.1:%d
 				controller.listener.names=CONTROLLER
 				inter.broker.listener.name=PLAINTEXT
 				listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-				log.dirs=%s
+				""".formatted(brokerPort, controllerPort, brokerPort);
+		String configuration = """
+				# Written by LocalCluster at every start; edits here are overwritten.
+				process.roles=broker,controller
+				node.id=%d
+				controller.quorum.voters=%s
+				%slog.dirs=%s
 
 				# Every topic survives one lost node and still takes acks=all writes.
 				default.replication.factor=3
@@ -139,11 +148,15 @@ final class KafkaNode {
 				log.retention.bytes=134217728
 				log.retention.hours=24
 				log.retention.check.interval.ms=60000
-				""".formatted(this.id, voters, brokerPort, controllerPort, brokerPort,
+				""".formatted(this.id, voters, listeners,
 				dataDirectory().toAbsolutePath().toString().replace('\\', '/'));
 		try {
 			Files.createDirectories(dataDirectory());
 			Files.writeString(propertiesFile(), configuration, StandardCharsets.UTF_8);
+			if (this.security != null) {
+				// It holds the keystore's and the brokers' own passwords.
+				Files.setPosixFilePermissions(propertiesFile(), PosixFilePermissions.fromString("rw-------"));
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write " + propertiesFile(), ex);
@@ -158,8 +171,13 @@ final class KafkaNode {
 		ByteArrayOutputStream output = new ByteArrayOutputStream();
 		int exitCode;
 		try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-			exitCode = StorageTool.execute(
-					new String[] { "format", "--cluster-id", clusterId, "--config", propertiesFile().toString() }, out);
+			List<String> arguments = new ArrayList<>(
+					List.of("format", "--cluster-id", clusterId, "--config", propertiesFile().toString()));
+			if (this.security != null) {
+				// SCRAM users must be in the metadata before the first broker needs one.
+				arguments.addAll(this.security.formatArguments());
+			}
+			exitCode = StorageTool.execute(arguments.toArray(String[]::new), out);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException("Could not format node " + this.id + " in " + directory() + ": "

@@ -15,9 +15,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,16 +33,24 @@ import java.util.stream.IntStream;
 
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
+import com.example.orderflow.cluster.security.AclMatrix;
+import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -67,12 +77,22 @@ public final class LocalCluster implements AutoCloseable {
 
 	private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
+	/**
+	 * Each secured node sets up TLS for its listeners and controller connections in a
+	 * cold JVM (seconds each on a busy 2-core machine): 18 s where plaintext took 10 s in
+	 * one run, and over two minutes while other builds loaded the machine.
+	 */
+	private static final Duration SECURED_START_TIMEOUT = Duration.ofMinutes(4);
+
 	private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(90);
 
 	/** Measured: all three stop together in about 8 s. */
 	private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
 	private static final Duration POLL = Duration.ofMillis(250);
+
+	/** Kafka's default for SCRAM-SHA-512, as {@code kafka-storage format} uses. */
+	private static final int SCRAM_ITERATIONS = 4096;
 
 	/** How often a long wait says that it is still waiting. */
 	private static final Duration STILL_WAITING = Duration.ofSeconds(5);
@@ -89,16 +109,20 @@ public final class LocalCluster implements AutoCloseable {
 
 	private final Admin admin;
 
+	/** Null for the plaintext cluster. */
+	private final ClusterSecurity security;
+
 	private boolean closed;
 
 	private LocalCluster(Layout layout, Map<Integer, KafkaNode> nodes, Path brokerLogConfiguration,
-			Consumer<String> progress) {
+			ClusterSecurity security, Consumer<String> progress) {
 		this.layout = layout;
 		this.nodes = nodes;
 		this.brokerLogConfiguration = brokerLogConfiguration;
+		this.security = security;
 		this.classpath = KafkaNode.classpathOf(System.getProperty("java.class.path"));
 		this.progress = progress;
-		this.admin = Admin.create(adminConfiguration(layout.bootstrapServers()));
+		this.admin = Admin.create(adminConfiguration(bootstrapServers(layout, security), security));
 	}
 
 	/**
@@ -110,16 +134,42 @@ public final class LocalCluster implements AutoCloseable {
 	 * @return the running cluster; close it to stop all three nodes
 	 */
 	public static LocalCluster start(Layout layout, Consumer<String> progress) {
+		if (ClusterSecurity.existing(layout.dataDirectory()).isPresent()) {
+			throw new IllegalStateException("The data in " + layout.dataDirectory() + " is a secured cluster's:"
+					+ " start it with --secure, or wipe it first (./demo clean)");
+		}
+		return start(layout, null, progress);
+	}
+
+	/**
+	 * Like {@link #start(Layout, Consumer)}, but secured: TLS and SCRAM for clients,
+	 * mutual TLS between controllers, deny by default, and the {@link AclMatrix} applied.
+	 * Certificates and passwords are made on the first start and kept with the data.
+	 */
+	public static LocalCluster startSecured(Layout layout, Consumer<String> progress) {
+		boolean formatted = layout.nodeIds().stream().anyMatch((id) -> new KafkaNode(id, layout, null).isFormatted());
+		if (formatted && ClusterSecurity.existing(layout.dataDirectory()).isEmpty()) {
+			throw new IllegalStateException("The data in " + layout.dataDirectory() + " is a plaintext cluster's:"
+					+ " its users were never created; start it without --secure, or wipe it first (./demo clean)");
+		}
+		return start(layout, ClusterSecurity.prepare(layout.dataDirectory(), progress), progress);
+	}
+
+	private static LocalCluster start(Layout layout, ClusterSecurity security, Consumer<String> progress) {
 		Map<Integer, KafkaNode> nodes = new LinkedHashMap<>();
-		layout.nodeIds().forEach((id) -> nodes.put(id, new KafkaNode(id, layout)));
+		layout.nodeIds().forEach((id) -> nodes.put(id, new KafkaNode(id, layout, security)));
 		refuseIfRunning(nodes.values());
 		refuseIfPortsTaken(layout);
 		Path logConfiguration = writeBrokerLogConfiguration(layout);
 		nodes.values().forEach(KafkaNode::writeConfiguration);
 		format(nodes.values(), layout, progress);
-		LocalCluster cluster = new LocalCluster(layout, nodes, logConfiguration, progress);
+		LocalCluster cluster = new LocalCluster(layout, nodes, logConfiguration, security, progress);
 		try {
 			cluster.launchAll();
+			if (security != null) {
+				cluster.createMissingUsers();
+				cluster.applyAclMatrix();
+			}
 			cluster.createMainTopics();
 		}
 		catch (RuntimeException ex) {
@@ -141,7 +191,7 @@ public final class LocalCluster implements AutoCloseable {
 		}
 		// Only what this class writes: a mistyped --data must not wipe someone's home.
 		for (Path owned : List.of(Layout.kafkaDirectory(dataDirectory), Layout.logDirectory(dataDirectory),
-				Layout.pidDirectory(dataDirectory))) {
+				Layout.pidDirectory(dataDirectory), ClusterSecurity.directory(dataDirectory))) {
 			deleteRecursively(owned);
 		}
 		try (var remaining = Files.list(dataDirectory)) {
@@ -155,7 +205,25 @@ public final class LocalCluster implements AutoCloseable {
 	}
 
 	public String bootstrapServers() {
-		return this.layout.bootstrapServers();
+		return bootstrapServers(this.layout, this.security);
+	}
+
+	/** Secured clusters are reached by the host name their certificate carries. */
+	private static String bootstrapServers(Layout layout, ClusterSecurity security) {
+		return (security != null) ? layout.bootstrapServers(ClusterSecurity.HOST) : layout.bootstrapServers();
+	}
+
+	/** The certificates, passwords and client settings of a secured cluster. */
+	public Optional<ClusterSecurity> security() {
+		return Optional.ofNullable(this.security);
+	}
+
+	/**
+	 * What a Kafka client of the tooling needs besides the bootstrap servers: nothing for
+	 * the plaintext cluster, the admin principal's SASL_SSL settings for a secured one.
+	 */
+	public Map<String, Object> adminClientProperties() {
+		return (this.security != null) ? this.security.clientProperties(ClusterSecurity.ADMIN) : Map.of();
 	}
 
 	public Layout layout() {
@@ -262,7 +330,8 @@ public final class LocalCluster implements AutoCloseable {
 		this.progress.accept("starting %d Kafka nodes: brokers %s, controllers %s".formatted(NODES, bootstrapServers(),
 				this.layout.controllerAddresses()));
 		this.nodes.values().forEach((node) -> node.launch(this.brokerLogConfiguration, this.classpath));
-		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		Duration timeout = (this.security != null) ? SECURED_START_TIMEOUT : START_TIMEOUT;
+		long deadline = System.nanoTime() + timeout.toNanos();
 		long nextNote = System.nanoTime() + STILL_WAITING.toNanos();
 		Set<Integer> up = new TreeSet<>();
 		while (true) {
@@ -281,7 +350,7 @@ public final class LocalCluster implements AutoCloseable {
 				}
 			}
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("The cluster did not come up within " + START_TIMEOUT
+				throw new IllegalStateException("The cluster did not come up within " + timeout
 						+ "; brokers registered: " + up + "; logs in " + this.layout.logDirectory());
 			}
 			if (System.nanoTime() > nextNote) {
@@ -425,8 +494,75 @@ public final class LocalCluster implements AutoCloseable {
 		}
 	}
 
-	private static Properties adminConfiguration(String bootstrapServers) {
+	/**
+	 * Creates the SCRAM users of principals added to the matrix since the storage was
+	 * formatted (format created all the others).
+	 */
+	private void createMissingUsers() {
+		try {
+			Set<String> existing = this.admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS).keySet();
+			List<UserScramCredentialAlteration> missing = new ArrayList<>();
+			this.security.principalPasswords().forEach((principal, password) -> {
+				if (!existing.contains(principal)) {
+					missing.add(new UserScramCredentialUpsertion(principal,
+							new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password));
+				}
+			});
+			if (!missing.isEmpty()) {
+				this.admin.alterUserScramCredentials(missing).all().get(30, TimeUnit.SECONDS);
+				this.progress.accept(
+						"created SCRAM users " + missing.stream().map(UserScramCredentialAlteration::user).toList());
+			}
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not create the SCRAM users", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * Makes the cluster's ACLs the matrix, with the admin principal (a super user, or it
+	 * could not create the first ACL): creates what is missing and deletes what the
+	 * matrix no longer has, so a row removed from the file is a right taken away.
+	 */
+	private void applyAclMatrix() {
+		Set<AclBinding> bindings = AclMatrix.load().bindings();
+		try {
+			Set<AclBinding> existing = new HashSet<>(
+					this.admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
+			List<AclBindingFilter> stale = existing.stream()
+				.filter((binding) -> !bindings.contains(binding))
+				.map(AclBinding::toFilter)
+				.toList();
+			if (!stale.isEmpty()) {
+				this.admin.deleteAcls(stale).all().get(30, TimeUnit.SECONDS);
+				this.progress.accept("deleted %d ACLs the matrix no longer has".formatted(stale.size()));
+			}
+			List<AclBinding> missing = bindings.stream().filter((binding) -> !existing.contains(binding)).toList();
+			if (!missing.isEmpty()) {
+				this.admin.createAcls(missing).all().get(30, TimeUnit.SECONDS);
+			}
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not apply the ACL matrix", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+		this.progress.accept("secured: SASL_SSL (SCRAM-SHA-512) for clients, mutual TLS for controllers, deny by"
+				+ " default; %d ACLs of the matrix for principals %s".formatted(bindings.size(),
+						AclMatrix.load().principals()));
+	}
+
+	private static Properties adminConfiguration(String bootstrapServers, ClusterSecurity security) {
 		Properties configuration = new Properties();
+		if (security != null) {
+			configuration.putAll(security.clientProperties(ClusterSecurity.ADMIN));
+		}
 		configuration.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-local-cluster");
 		configuration.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
@@ -575,7 +711,12 @@ public final class LocalCluster implements AutoCloseable {
 
 		/** {@code 127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094} for the defaults. */
 		public String bootstrapServers() {
-			return nodeIds().stream().map((id) -> "127.0.0.1:" + brokerPort(id)).collect(Collectors.joining(","));
+			return bootstrapServers("127.0.0.1");
+		}
+
+		/** The client ports on a host name: {@code localhost:9092,...}. */
+		public String bootstrapServers(String host) {
+			return nodeIds().stream().map((id) -> host + ":" + brokerPort(id)).collect(Collectors.joining(","));
 		}
 
 		String controllerAddresses() {

@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.security.AclMatrix;
+import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.events.SecuredMode;
 import com.example.orderflow.events.Topics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,12 @@ class ComposeFileTests {
 
 	private static final String COMPOSE_FILE = "docker-compose.yml";
 
+	/** The override of secured mode, on top of {@link #COMPOSE_FILE}. */
+	private static final String SECURE_COMPOSE_FILE = "docker-compose.secure.yml";
+
+	/** Where the override mounts each principal's directory in a service container. */
+	private static final String PRINCIPAL_MOUNT = "/run/secrets/kafka:ro";
+
 	private static final String ALERT_RULES = "deploy/prometheus/alerts.yml";
 
 	private static final String PROMETHEUS_CONFIGURATION = "deploy/prometheus/prometheus.yml";
@@ -76,12 +85,79 @@ class ComposeFileTests {
 
 	private static Map<String, Map<String, Object>> containers;
 
+	private static Map<String, Map<String, Object>> secureContainers;
+
 	@BeforeAll
 	static void readComposeFile() throws IOException {
-		containers = map(yaml(COMPOSE_FILE).get("services")).entrySet()
+		containers = containersOf(COMPOSE_FILE);
+		secureContainers = containersOf(SECURE_COMPOSE_FILE);
+	}
+
+	private static Map<String, Map<String, Object>> containersOf(String file) throws IOException {
+		return map(yaml(file).get("services")).entrySet()
 			.stream()
 			.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> map(entry.getValue()), (a, b) -> a,
 					LinkedHashMap::new));
+	}
+
+	@Test
+	void inSecuredModeEveryServiceContainerRunsTheSecureProfileAsItsOwnPrincipalOnly() {
+		serviceContainers().keySet().forEach((container) -> {
+			Map<String, Object> secured = secureContainers.get(container);
+			assertThat(secured).as("%s in %s", container, SECURE_COMPOSE_FILE).isNotNull();
+			Map<String, Object> environment = map(secured.get("environment"));
+			assertThat(environment).as("%s's environment", container)
+				.containsEntry("SPRING_PROFILES_ACTIVE", SecuredMode.PROFILE)
+				.containsKey(SecuredMode.TRUSTSTORE_VARIABLE)
+				.doesNotContainKey(SecuredMode.PASSWORD_VARIABLE);
+			assertThat(String.valueOf(environment.get("SPRING_CONFIG_IMPORT")))
+				.startsWith("configtree:/run/secrets/kafka");
+			String principal = ClusterSecurity.PRINCIPAL_OF_SERVICE.get(container);
+			assertThat(list(secured.get("volumes"))).as("%s's volumes", container)
+				.filteredOn((volume) -> String.valueOf(volume).endsWith(PRINCIPAL_MOUNT))
+				.containsExactly("./local/compose-secrets/principals/" + principal + ":" + PRINCIPAL_MOUNT);
+		});
+	}
+
+	@Test
+	void inSecuredModeBrokersSpeakOnlyTlsAndDenyWhatNoAclAllows() {
+		for (String broker : brokers().keySet()) {
+			Map<String, Object> environment = map(secureContainers.get(broker).get("environment"));
+			assertThat(String.valueOf(environment.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))).as(broker)
+				.doesNotContain("PLAINTEXT")
+				.contains("CONTROLLER:SSL");
+			assertThat(environment).as(broker)
+				.containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+				.containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false")
+				.containsEntry("KAFKA_SASL_ENABLED_MECHANISMS", SecuredMode.MECHANISM)
+				.containsEntry("KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM", "https")
+				.containsEntry("KAFKA_LISTENER_NAME_CONTROLLER_SSL_CLIENT_AUTH", "required");
+			// Host clients connect by the name the certificate carries, as with ./demo up
+			// --secure.
+			assertThat(String.valueOf(environment.get("KAFKA_ADVERTISED_LISTENERS")))
+				.contains("EXTERNAL://" + ClusterSecurity.HOST + ":");
+		}
+	}
+
+	@Test
+	void inSecuredModeTheInitAppliesTheAclMatrixFileOfTheLauncher() throws IOException {
+		String matrixPath = "local-cluster/src/main/resources/" + AclMatrix.class.getPackageName().replace('.', '/')
+				+ "/" + AclMatrix.RESOURCE;
+		assertThat(AclMatrix.parse(Files.readString(REPO_ROOT.resolve(matrixPath)))).isEqualTo(AclMatrix.load());
+		for (String container : List.of("kafka-secrets", TOPIC_CREATION)) {
+			assertThat(list(secureContainers.get(container).get("volumes"))).as(container)
+				.contains("./" + matrixPath + ":/acl-matrix.tsv:ro");
+		}
+		assertThat(commandOf(secureContainers.get(TOPIC_CREATION))).contains("kafka-acls.sh")
+			.contains("--add-config-file")
+			.contains("/acl-matrix.tsv");
+	}
+
+	@Test
+	void dockerComposeAcceptsTheSecureOverride() throws Exception {
+		Path dockerCompose = requireTool("docker-compose",
+				"docker-compose -f " + COMPOSE_FILE + " -f " + SECURE_COMPOSE_FILE + " config -q");
+		assertSucceeds(dockerCompose.toString(), "-f", COMPOSE_FILE, "-f", SECURE_COMPOSE_FILE, "config", "-q");
 	}
 
 	@Test

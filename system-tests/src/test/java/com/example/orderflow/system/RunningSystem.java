@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.LocalCluster;
@@ -44,15 +45,30 @@ final class RunningSystem implements AutoCloseable {
 	}
 
 	static RunningSystem start() throws IOException {
+		return start(false);
+	}
+
+	/**
+	 * The system in secured mode: TLS, one SCRAM principal per service, the ACL matrix
+	 * ({@code ./demo up --secure}).
+	 */
+	static RunningSystem startSecured() throws IOException {
+		return start(true);
+	}
+
+	private static RunningSystem start(boolean secured) throws IOException {
 		Path directory = Files.createTempDirectory("orderflow-system-");
-		LocalCluster cluster = LocalCluster.start(LocalCluster.Layout.withFreePorts(directory),
-				(line) -> System.out.println("[cluster] " + line));
+		LocalCluster.Layout layout = LocalCluster.Layout.withFreePorts(directory);
+		Consumer<String> progress = (line) -> System.out.println("[cluster] " + line);
+		LocalCluster cluster = secured ? LocalCluster.startSecured(layout, progress)
+				: LocalCluster.start(layout, progress);
 		RunningSystem system = new RunningSystem(cluster);
 		try {
 			Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
 			List<ServiceProcess.Spec> specs = Stack.defaultServices(repoRoot)
 				.stream()
 				.map((spec) -> spec.withPort(freePort()))
+				.map((spec) -> cluster.security().map((security) -> security.secured(spec)).orElse(spec))
 				.toList();
 			system.services = Stack.start(specs, cluster.layout().logDirectory(), cluster.bootstrapServers(),
 					READY_TIMEOUT, (line) -> System.out.println("[services] " + line));
@@ -83,6 +99,11 @@ final class RunningSystem implements AutoCloseable {
 
 	String bootstrapServers() {
 		return this.cluster.bootstrapServers();
+	}
+
+	/** The cluster, for what a secured system's tests need of it: its security. */
+	LocalCluster cluster() {
+		return this.cluster;
 	}
 
 	ServiceProcess service(String name) {

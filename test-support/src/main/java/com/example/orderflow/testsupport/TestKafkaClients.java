@@ -41,8 +41,19 @@ public final class TestKafkaClients {
 
 	private final String bootstrapServers;
 
+	private final Map<String, Object> clientProperties;
+
 	public TestKafkaClients(String bootstrapServers) {
+		this(bootstrapServers, Map.of());
+	}
+
+	/**
+	 * Clients with more settings, such as the SASL_SSL settings of a secured cluster's
+	 * admin principal.
+	 */
+	public TestKafkaClients(String bootstrapServers, Map<String, Object> clientProperties) {
 		this.bootstrapServers = bootstrapServers;
+		this.clientProperties = Map.copyOf(clientProperties);
 	}
 
 	/** Sends events to a topic keyed by orderId and waits for {@code acks=all}. */
@@ -84,7 +95,7 @@ public final class TestKafkaClients {
 	}
 
 	private <V> List<ConsumerRecord<String, V>> readCommitted(String topic, Deserializer<V> values) {
-		Map<String, Object> config = new HashMap<>();
+		Map<String, Object> config = new HashMap<>(this.clientProperties);
 		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -138,7 +149,7 @@ public final class TestKafkaClients {
 	}
 
 	private Map<String, Object> producerConfig() {
-		Map<String, Object> config = new HashMap<>();
+		Map<String, Object> config = new HashMap<>(this.clientProperties);
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,9 +1,12 @@
 package com.example.orderflow.billing.comparison;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,7 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -28,7 +32,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(ComparisonConfiguration.ENABLED)
-@EnableConfigurationProperties(ComparisonProperties.class)
+@EnableConfigurationProperties({ ComparisonProperties.class, ComparisonPrincipal.class })
 class ComparisonConfiguration {
 
 	static final String ENABLED = "billing.comparison.enabled";
@@ -60,14 +64,14 @@ class ComparisonConfiguration {
 	 * retried with back-off until it succeeds: no invoice is skipped silently.
 	 */
 	@Bean(CONTAINER_FACTORY)
-	@SuppressWarnings("unchecked")
 	ConcurrentKafkaListenerContainerFactory<Object, Object> billingComparisonContainerFactory(
-			ConsumerFactory<?, ?> consumers, KafkaAwareTransactionManager<?, ?> transactions,
-			KafkaTemplate<Object, Object> template, MeterRegistry meters) {
+			ConsumerFactory<?, ?> consumers, ComparisonPrincipal principal,
+			KafkaAwareTransactionManager<?, ?> transactions, KafkaTemplate<Object, Object> template,
+			MeterRegistry meters) {
 		// Not Boot's factory: that one carries the billing group's after-rollback routing
 		// to its retry and dead-letter topics, its record checks and its metrics.
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-		factory.setConsumerFactory((ConsumerFactory<Object, Object>) consumers);
+		factory.setConsumerFactory(comparisonConsumers(consumers, principal));
 		factory.setConcurrency(1);
 		ContainerProperties properties = factory.getContainerProperties();
 		properties.setKafkaAwareTransactionManager(transactions);
@@ -84,6 +88,24 @@ class ComparisonConfiguration {
 		return factory;
 	}
 
+	/**
+	 * The service's consumers, or, with a {@link ComparisonPrincipal} set (secured mode),
+	 * the same settings as that principal. (A factory of its own, so without Boot's
+	 * customizers: its consumers are not among the service's client metrics.) The offsets
+	 * still commit in the transaction of billing-v2's producer, so Kafka also asks
+	 * billing-v2's principal for READ on the group and both invoice topics.
+	 */
+	@SuppressWarnings("unchecked")
+	private static ConsumerFactory<Object, Object> comparisonConsumers(ConsumerFactory<?, ?> consumers,
+			ComparisonPrincipal principal) {
+		if (!principal.isSet()) {
+			return (ConsumerFactory<Object, Object>) consumers;
+		}
+		Map<String, Object> config = new HashMap<>(consumers.getConfigurationProperties());
+		config.put(SaslConfigs.SASL_JAAS_CONFIG, principal.jaasConfig());
+		return new DefaultKafkaConsumerFactory<>(config);
+	}
+
 	private static String rootMessage(Throwable exception) {
 		Throwable cause = exception;
 		while (cause.getCause() != null && cause.getCause() != cause) {
@@ -98,8 +120,9 @@ class ComparisonConfiguration {
 	}
 
 	@Bean
-	ComparisonStateTopic comparisonStateTopic(KafkaTemplate<Object, Object> template, ConsumerFactory<?, ?> consumers) {
-		return new ComparisonStateTopic(template, consumers);
+	ComparisonStateTopic comparisonStateTopic(KafkaTemplate<Object, Object> template, ConsumerFactory<?, ?> consumers,
+			ComparisonPrincipal principal) {
+		return new ComparisonStateTopic(template, comparisonConsumers(consumers, principal));
 	}
 
 	@Bean

@@ -10,11 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -31,12 +36,17 @@ import com.example.orderflow.cluster.drill.ScaleDrill;
 import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
+import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.status.ClusterStatus;
 import com.example.orderflow.cluster.status.TextTable;
 import com.example.orderflow.cluster.tour.Tour;
 import com.example.orderflow.cluster.tour.TourContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -70,6 +80,13 @@ public final class Demo {
 
 	/** A scale to 7 instances may take a minute or two on 2 cores. */
 	private static final Duration CONTROL_TIMEOUT = Duration.ofMinutes(5);
+
+	/**
+	 * Commands whose checks still use plaintext clients, so a secured cluster refuses
+	 * them.
+	 */
+	private static final Set<String> SECURED_NOT_YET = Set.of("orders", "failures", "tour", "load", "scale", "kill",
+			"start", "drill", "cutover", "rollback");
 
 	private final DemoOptions options;
 
@@ -114,6 +131,14 @@ public final class Demo {
 	}
 
 	int run() {
+		if (SECURED_NOT_YET.contains(this.options.command()) || (this.options.tour() && this.options.secure())) {
+			if (this.options.secure() || ClusterSecurity.existing(this.options.dataDirectory()).isPresent()) {
+				this.out.println("./demo " + this.options.command() + (this.options.tour() ? " --tour" : "")
+						+ " is not available in secured mode yet: its checks use plaintext clients."
+						+ " Secured mode has up, cluster, status, down and clean.");
+				return 2;
+			}
+		}
 		return switch (this.options.command()) {
 			case "up" -> up(true);
 			case "cluster" -> up(false);
@@ -170,9 +195,16 @@ public final class Demo {
 		Runtime.getRuntime()
 			.addShutdownHook(new Thread(() -> stopAll(cluster.get(), stack.get(), launcher), "demo-stop"));
 		this.progress.accept("data in " + this.options.dataDirectory() + ", logs in " + logDirectory());
-		cluster.set(LocalCluster.start(this.options.layout(), this.progress));
+		cluster.set(this.options.secure() ? LocalCluster.startSecured(this.options.layout(), this.progress)
+				: LocalCluster.start(this.options.layout(), this.progress));
 		if (withServices) {
-			stack.set(Stack.start(services, logDirectory(), cluster.get().bootstrapServers(), SERVICES_READY,
+			// Secured: each service as its own principal, its credentials in its
+			// environment.
+			List<ServiceProcess.Spec> started = cluster.get()
+				.security()
+				.map((security) -> services.stream().map(security::secured).toList())
+				.orElse(services);
+			stack.set(Stack.start(started, logDirectory(), cluster.get().bootstrapServers(), SERVICES_READY,
 					this.progress));
 		}
 		this.progress.accept("all up after %.1f s".formatted(this.progress.seconds()));
@@ -272,15 +304,26 @@ public final class Demo {
 
 	private int status() {
 		printProcesses();
-		String bootstrapServers = this.options.layout().bootstrapServers();
+		Optional<ClusterSecurity> security = ClusterSecurity.existing(this.options.dataDirectory());
+		String bootstrapServers = security.isPresent() ? this.options.layout().bootstrapServers(ClusterSecurity.HOST)
+				: this.options.layout().bootstrapServers();
 		if (!anyBrokerListens()) {
 			this.out.println();
 			this.out.println("No Kafka cluster runs at " + bootstrapServers + ": start one with ./demo up");
 			return 1;
 		}
-		try {
+		Map<String, Object> configuration = new HashMap<>();
+		security.ifPresent((secured) -> configuration.putAll(secured.clientProperties(ClusterSecurity.ADMIN)));
+		configuration.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-status");
+		configuration.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+		configuration.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+		try (Admin admin = Admin.create(configuration)) {
 			this.out.println();
-			this.out.print(ClusterStatus.render(ClusterStatus.read(bootstrapServers, Duration.ofSeconds(5))));
+			if (security.isPresent()) {
+				this.out.println(securedLine(admin, security.get()));
+			}
+			this.out.print(ClusterStatus.render(ClusterStatus.read(admin, bootstrapServers, Duration.ofSeconds(5))));
 		}
 		catch (RuntimeException ex) {
 			this.out.println("No Kafka cluster answers at " + bootstrapServers + " (" + ex.getMessage()
@@ -296,6 +339,27 @@ public final class Demo {
 		}
 		this.out.print(table.render("  "));
 		return 0;
+	}
+
+	/** What secured mode looks like on the cluster: the ACLs it holds, by principal. */
+	private static String securedLine(Admin admin, ClusterSecurity security) {
+		String acls;
+		try {
+			Collection<AclBinding> bindings = admin.describeAcls(AclBindingFilter.ANY)
+				.values()
+				.get(5, TimeUnit.SECONDS);
+			acls = "%d ACLs for %d principals".formatted(bindings.size(),
+					bindings.stream().map((binding) -> binding.entry().principal()).distinct().count());
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			acls = "ACLs unreadable: " + ex.getMessage();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+		return "Secured: SASL_SSL (SCRAM-SHA-512) for clients at %s, mutual TLS between controllers, deny by default,"
+			.formatted(ClusterSecurity.HOST) + " " + acls + "; secrets in " + security.directory();
 	}
 
 	/**
@@ -350,8 +414,10 @@ public final class Demo {
 	}
 
 	private int clean() {
+		boolean secured = ClusterSecurity.existing(this.options.dataDirectory()).isPresent();
 		LocalCluster.clean(this.options.dataDirectory());
-		this.progress.accept("deleted the cluster's data, logs and PID files under " + this.options.dataDirectory());
+		this.progress.accept("deleted the cluster's data, logs and PID files" + (secured ? " and its secrets" : "")
+				+ " under " + this.options.dataDirectory());
 		return 0;
 	}
 
@@ -551,6 +617,9 @@ public final class Demo {
 	private void printSummary(LocalCluster cluster, Stack stack) {
 		TextTable table = new TextTable();
 		table.row("kafka", cluster.bootstrapServers(), "3 nodes, each broker + controller");
+		cluster.security()
+			.ifPresent((security) -> table.row("secured", security.directory(),
+					"SASL_SSL + SCRAM-SHA-512, one principal per service, ACLs deny the rest"));
 		if (stack != null) {
 			for (ServiceProcess service : stack.services()) {
 				table.row(service.name(), service.baseUri(), "pid " + service.pid());
@@ -568,7 +637,8 @@ public final class Demo {
 					+ "/api/orders -H 'Content-Type: application/json' \\");
 			this.out.println("      -d '{\"customerId\":\"c-1\",\"currency\":\"EUR\",\"shippingCountry\":\"DE\","
 					+ "\"lines\":[{\"sku\":\"SKU-BOOK\",\"quantity\":2,\"unitPrice\":\"12.50\"}]}'");
-			this.out.println("    ./demo status      ./demo orders 10      ./demo failures      ./demo down");
+			this.out.println(cluster.security().isPresent() ? "    ./demo status      ./demo down"
+					: "    ./demo status      ./demo orders 10      ./demo failures      ./demo down");
 		}
 	}
 

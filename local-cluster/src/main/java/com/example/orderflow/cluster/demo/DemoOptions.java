@@ -23,9 +23,11 @@ import com.example.orderflow.cluster.service.Stack;
  * @param servicesPortBase orders on base + 1 to notification on base + 6
  * @param servicePorts single ports that differ, by service name
  * @param tour after {@code up}, run the guided tour, then stop everything and exit
+ * @param secure {@code up} or {@code cluster} in secured mode: TLS, SCRAM principals,
+ * ACLs
  */
 record DemoOptions(String command, List<String> arguments, Path repoRoot, Path dataDirectory, int kafkaPort,
-		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, boolean tour) {
+		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, boolean tour, boolean secure) {
 
 	static final String USAGE = """
 			Usage: ./demo [command] [options]
@@ -67,6 +69,9 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  clean         delete the cluster's data, logs and PID files (stop it first)
 
 			Options:
+			  --secure                    with up or cluster: TLS and SCRAM for clients (localhost only), one
+			                              principal per service, ACLs that deny what the matrix does not allow;
+			                              certificates and passwords in <data>/secrets (see README, Secured mode)
 			  --data DIR                  data, logs and PID files (default: ./local)
 			  --kafka-port N              client port of node 1; nodes use N, N+1, N+2 (default 9092)
 			  --controller-port N         controller port of node 1 (default 19092)
@@ -96,6 +101,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		int servicesPortBase = Stack.DEFAULT_PORT_BASE;
 		Map<String, Integer> servicePorts = new LinkedHashMap<>();
 		boolean tour = false;
+		boolean secure = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (arg.equals("-h") || arg.equals("--help")) {
@@ -103,6 +109,9 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			}
 			else if (arg.equals("--tour")) {
 				tour = true;
+			}
+			else if (arg.equals("--secure")) {
+				secure = true;
 			}
 			else if (COMMAND_FLAGS.contains(arg)) {
 				arguments.add(arg);
@@ -141,7 +150,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		}
 		return new DemoOptions((command != null) ? command : "up", List.copyOf(arguments), repoRoot,
 				dataDirectory.toAbsolutePath().normalize(), kafkaPort, controllerPort, servicesPortBase,
-				Map.copyOf(servicePorts), tour);
+				Map.copyOf(servicePorts), tour, secure);
 	}
 
 	private static String valueOf(String[] args, int index) {

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.example.orderflow.cluster.process.LogTail;
@@ -77,9 +79,11 @@ public final class ServiceProcess {
 		Path logFile = logDirectory.resolve(spec.name() + ".log");
 		try {
 			Files.createDirectories(logDirectory);
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(logFile.toFile())
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(logFile.toFile());
+			// Secrets go through the environment: ps shows the command line to everyone.
+			builder.environment().putAll(spec.environment());
+			Process process = builder.start();
 			PidFile pidFile = PidFile.of(pidDirectory, spec.name());
 			pidFile.write(process.toHandle());
 			return new ServiceProcess(spec, process, logFile, pidFile);
@@ -208,15 +212,38 @@ public final class ServiceProcess {
 	 * @param port the HTTP port
 	 * @param extraArgs more arguments for the application, such as
 	 * {@code --billing.version=v2}
+	 * @param environment variables added to the process's environment, such as the
+	 * credentials of secured mode
 	 */
-	public record Spec(String name, Path jar, int port, List<String> extraArgs) {
+	public record Spec(String name, Path jar, int port, List<String> extraArgs, Map<String, String> environment) {
 
 		public Spec {
 			extraArgs = List.copyOf(extraArgs);
+			environment = Map.copyOf(environment);
+		}
+
+		public Spec(String name, Path jar, int port, List<String> extraArgs) {
+			this(name, jar, port, extraArgs, Map.of());
 		}
 
 		public Spec withPort(int port) {
-			return new Spec(this.name, this.jar, port, this.extraArgs);
+			return new Spec(this.name, this.jar, port, this.extraArgs, this.environment);
+		}
+
+		/** The same service with more arguments and environment variables. */
+		public Spec with(List<String> moreArgs, Map<String, String> moreEnvironment) {
+			List<String> arguments = new ArrayList<>(this.extraArgs);
+			arguments.addAll(moreArgs);
+			Map<String, String> environment = new LinkedHashMap<>(this.environment);
+			environment.putAll(moreEnvironment);
+			return new Spec(this.name, this.jar, this.port, arguments, environment);
+		}
+
+		@Override
+		public String toString() {
+			// The environment's names only: its values may be passwords.
+			return "Spec[name=" + this.name + ", jar=" + this.jar + ", port=" + this.port + ", extraArgs="
+					+ this.extraArgs + ", environment=" + this.environment.keySet() + "]";
 		}
 
 	}

@@ -201,7 +201,9 @@ public final class Stack implements AutoCloseable {
 		ServiceProcess.Spec base = service(service).spec();
 		List<String> arguments = new ArrayList<>(base.extraArgs());
 		arguments.addAll(extraArgs);
-		ServiceProcess.Spec spec = new ServiceProcess.Spec(service + "-" + number, base.jar(), port, arguments);
+		// The same environment: an extra instance is the same principal.
+		ServiceProcess.Spec spec = new ServiceProcess.Spec(service + "-" + number, base.jar(), port, arguments,
+				base.environment());
 		synchronized (this.services) {
 			if (this.services.containsKey(spec.name()) && this.services.get(spec.name()).isRunning()) {
 				throw new IllegalStateException(spec.name() + " is already running");

@@ -27,6 +27,16 @@ class DemoOptionsTests {
 	}
 
 	@Test
+	void secureIsAFlagOfUpAndPlaintextStaysTheDefault() {
+		assertThat(DemoOptions.parse("up").secure()).isFalse();
+		DemoOptions secured = DemoOptions.parse("up", "--secure", "--kafka-port", "29092");
+		assertThat(secured.secure()).isTrue();
+		assertThat(secured.command()).isEqualTo("up");
+		assertThat(secured.kafkaPort()).isEqualTo(29092);
+		assertThat(DemoOptions.USAGE).contains("--secure");
+	}
+
+	@Test
 	void billingV2IsTheBillingJarAsVersionTwo() {
 		ServiceProcess.Spec v2 = DemoOptions.parse("--repo", "/repo")
 			.services()

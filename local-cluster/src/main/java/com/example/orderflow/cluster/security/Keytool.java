@@ -1,0 +1,60 @@
+package com.example.orderflow.cluster.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JDK's {@code keytool} as a child process. Store passwords go through an environment
+ * variable ({@code -storepass:env}), never the command line that {@code ps} shows.
+ */
+final class Keytool {
+
+	private static final String PASSWORD_VARIABLE = "ORDERFLOW_KEYTOOL_STOREPASS";
+
+	private final Path directory;
+
+	Keytool(Path directory) {
+		this.directory = directory;
+	}
+
+	/**
+	 * Runs {@code keytool <arguments> -storepass:env ...} in the directory.
+	 * @throws IllegalStateException with keytool's output if it fails
+	 */
+	void run(String storePassword, String... arguments) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+		// Each call is a JVM start: C1 only makes it start sooner.
+		command.add("-J-XX:TieredStopAtLevel=1");
+		command.addAll(List.of(arguments));
+		command.add("-storepass:env");
+		command.add(PASSWORD_VARIABLE);
+		ProcessBuilder builder = new ProcessBuilder(command).directory(this.directory.toFile())
+			.redirectErrorStream(true);
+		builder.environment().put(PASSWORD_VARIABLE, storePassword);
+		try {
+			Process process = builder.start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException("keytool " + arguments[0] + " did not finish in 60 s");
+			}
+			if (process.exitValue() != 0) {
+				throw new IllegalStateException("keytool " + String.join(" ", arguments) + " failed: " + output);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not run keytool", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+}
