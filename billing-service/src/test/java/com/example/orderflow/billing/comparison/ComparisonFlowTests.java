@@ -121,13 +121,11 @@ class ComparisonFlowTests {
 		this.clients.send(Topics.INVOICES_V2, TestInvoices.issued(orderId, "v2", "1.32"));
 
 		awaitResult(orderId, "MISMATCH");
-		List<ConsumerRecord<String, byte[]>> states = this.clients.readCommittedBytes(Topics.BILLING_COMPARISON)
-			.stream()
-			.filter((record) -> orderId.toString().equals(record.key()))
-			.toList();
-		JsonNode latest = JsonMapper.builder()
-			.build()
-			.readTree(new String(states.get(states.size() - 1).value(), StandardCharsets.UTF_8));
+		// The result is in memory before its transaction's commit marker reaches the
+		// partition: wait for the committed state record.
+		JsonNode latest = await().atMost(Duration.ofSeconds(30))
+			.until(() -> latestCommittedState(orderId),
+					(state) -> state != null && "MISMATCH".equals(state.path("result").asString()));
 		assertThat(latest.path("result").asString()).isEqualTo("MISMATCH");
 		assertThat(latest.path("v1").path("invoice").path("tax").path("amount").asString()).isEqualTo("1.33");
 		assertThat(latest.path("v2").path("invoice").path("tax").path("amount").asString()).isEqualTo("1.32");
@@ -167,6 +165,19 @@ class ComparisonFlowTests {
 
 		awaitResult(orderId, "MATCH");
 		assertThat(unreadable()).isEqualTo(unreadableBefore + 1);
+	}
+
+	private JsonNode latestCommittedState(UUID orderId) {
+		List<ConsumerRecord<String, byte[]>> states = this.clients.readCommittedBytes(Topics.BILLING_COMPARISON)
+			.stream()
+			.filter((record) -> orderId.toString().equals(record.key()))
+			.toList();
+		if (states.isEmpty()) {
+			return null;
+		}
+		return JsonMapper.builder()
+			.build()
+			.readTree(new String(states.get(states.size() - 1).value(), StandardCharsets.UTF_8));
 	}
 
 	private void awaitResult(UUID orderId, String result) {
