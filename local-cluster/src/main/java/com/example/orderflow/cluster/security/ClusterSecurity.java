@@ -277,7 +277,7 @@ public final class ClusterSecurity {
 		return """
 				listeners=CLIENT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
 				# Clients and replicas connect by the name the certificate carries.
-				advertised.listeners=CLIENT://%3$s:%1$d
+				advertised.listeners=CLIENT://%3$s:%1$d,CONTROLLER://%3$s:%2$d
 				controller.listener.names=CONTROLLER
 				inter.broker.listener.name=CLIENT
 				listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SSL
