@@ -3,8 +3,6 @@ package com.example.orderflow.cluster.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,7 +115,7 @@ public final class Bench {
 		this.progress.accept("== stack: time to all ready, then resident memory");
 		List<ServiceProcess.Spec> specs = Stack.defaultServices(this.repoRoot)
 			.stream()
-			.map((spec) -> spec.withPort(freePort()))
+			.map((spec) -> spec.withPort(ServiceProcess.freePort()))
 			.toList();
 		// As on every ./demo up but the first after a build: not counted.
 		ClassDataSharing.prepare(specs.stream().map(ServiceProcess.Spec::jar).toList(), this.progress);
@@ -289,15 +287,6 @@ public final class Bench {
 
 	private static double round(double seconds) {
 		return Math.round(seconds * 10) / 10.0;
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	static String format(String pattern, Object... values) {

@@ -1,9 +1,5 @@
 package com.example.orderflow.cluster.drill;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +109,8 @@ public final class LocalProcesses implements SystemProcesses {
 			List<ServiceProcess> started = new ArrayList<>();
 			for (int number = 2; started.size() < count - running.size(); number++) {
 				if (!taken.contains(number)) {
-					started.add(this.stack.startInstance(service, number, freePort(), SCALED_INSTANCE_ARGUMENTS));
+					started.add(this.stack.startInstance(service, number, ServiceProcess.freePort(),
+							SCALED_INSTANCE_ARGUMENTS));
 				}
 			}
 			this.progress.accept("started %s, waiting until each is ready"
@@ -139,15 +136,6 @@ public final class LocalProcesses implements SystemProcesses {
 	/** 1 for the default instance, n for {@code <service>-n}. */
 	static int number(String service, String instance) {
 		return instance.equals(service) ? 1 : Integer.parseInt(instance.substring(service.length() + 1));
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -2,6 +2,8 @@ package com.example.orderflow.cluster.service;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -197,6 +199,16 @@ public final class ServiceProcess {
 	/** Seconds since the process was started. */
 	double secondsSinceStart() {
 		return (System.nanoTime() - this.startedAt) / 1e9;
+	}
+
+	/** A loopback port free right now, for an instance's HTTP port. */
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	public URI baseUri() {
