@@ -1,6 +1,7 @@
 package com.example.orderflow.kafka.consumer;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,47 +9,53 @@ import java.util.Map;
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.CompositeRecordInterceptor;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.CommonContainerStoppingErrorHandler;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
-import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * The consume-transform-produce wiring every consumer service shares. Boot already runs
- * each listener inside a Kafka transaction (because
- * {@code spring.kafka.producer.transaction-id-prefix} is set) that holds both the output
- * records and the consumer offsets; this adds what Boot cannot know: the group's topics,
- * where a failing record goes (retry topics, dead-letter topic), and the per-record
- * metrics and log context.
+ * The consume-transform-produce wiring every consumer service shares: the group's topics,
+ * the listener container factory whose listeners hand each poll to
+ * {@link ConsumeTransformProduce} (one Kafka transaction for the outputs and offsets of
+ * many records, each record decided on its own), where a failing record goes (retry
+ * topics, dead-letter topic), and the per-record metrics and log context.
+ * <p>
+ * Runs before Boot's Kafka auto-configuration so that its listener container factory
+ * replaces Boot's: Boot's would run each listener call inside a transaction of the
+ * container's, which can neither commit part of a poll (the records before a blocking
+ * retry) nor tell a failed transaction from a failed record.
  */
-@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
 @ConditionalOnBean(ConsumerService.class)
-@EnableConfigurationProperties(ConsumerRetryProperties.class)
+@EnableConfigurationProperties({ ConsumerRetryProperties.class, ConsumerTransactionProperties.class })
 public class ConsumerServiceAutoConfiguration {
 
-	private static final Logger logger = LoggerFactory.getLogger(ConsumerServiceAutoConfiguration.class);
+	/**
+	 * How long a container may see no records before it commits the positions past the
+	 * last transaction's markers (see {@link GroupPositions}).
+	 */
+	static final Duration IDLE_COMMIT_AFTER = Duration.ofSeconds(2);
 
 	@Bean
-	ResultPublisher resultPublisher(KafkaTemplate<Object, Object> template, ConsumerService service) {
-		return new ResultPublisher(template, service);
+	ResultPublisher resultPublisher(ConsumerService service) {
+		return new ResultPublisher(service);
 	}
 
 	@Bean
@@ -68,75 +75,75 @@ public class ConsumerServiceAutoConfiguration {
 		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
 	}
 
+	@Bean
+	GroupPositions consumerServiceGroupPositions() {
+		return new GroupPositions();
+	}
+
 	/**
-	 * After a rollback: in a blocking group retry in place with back-off (the partition
-	 * waits, so per-key order holds); in a non-blocking group move on at once. Then
-	 * publish the record with its error headers to where {@link FailureRouting} says (a
-	 * retry topic or the dead-letter topic, same partition) in a new transaction that
-	 * also commits its offset. If that publish fails, the offset is not committed and the
-	 * record is delivered again: nothing is skipped silently.
+	 * Writes failed records, with their error headers, to where {@link FailureRouting}
+	 * says: a retry topic or the dead-letter topic, same partition. It sends inside the
+	 * transaction of the records it belongs to.
 	 */
 	@Bean
-	DefaultAfterRollbackProcessor<Object, Object> consumerServiceAfterRollbackProcessor(ConsumerService service,
-			ConsumerRetryProperties retry, KafkaTemplate<Object, Object> template, MeterRegistry meters) {
+	ConsumeTransformProduce consumeTransformProduce(ConsumerService service, ConsumerRetryProperties retry,
+			ConsumerTransactionProperties bounds, KafkaTemplate<Object, Object> template, MeterRegistry meters,
+			RetryTopics retryTopics, ObjectProvider<RecordCheck> checks, GroupPositions positions,
+			Environment environment) {
 		FailureRouting routing = new FailureRouting(service, retry, Clock.systemUTC());
-		DeadLetterPublishingRecoverer publisher = new DeadLetterPublishingRecoverer(template, routing::destination);
-		publisher.setHeadersFunction(routing::headersForNextHop);
-		DefaultAfterRollbackProcessor<Object, Object> processor = new DefaultAfterRollbackProcessor<>(
-				(record, exception) -> {
-					String destination = routing.nextTopic(record, exception);
-					publisher.accept(record, exception);
-					String outcome = routing.isDeadLetter(destination) ? "dead-lettered" : "retried";
-					meters.counter("orderflow.events." + outcome, "group", service.group()).increment();
-					logger.warn("{} {}-{}@{} (key {}, attempt {}) to {}: {}",
-							routing.isDeadLetter(destination) ? "Parked" : "Retrying later", record.topic(),
-							record.partition(), record.offset(), record.key(), FailureRouting.attempt(record),
-							destination, rootMessage(exception));
-				}, inPlaceBackOff(retry), template, true);
-		processor.addNotRetryableExceptions(RejectedEventException.class);
-		return processor;
+		DeadLetterPublishingRecoverer failedRecords = new DeadLetterPublishingRecoverer(template, routing::destination);
+		failedRecords.setHeadersFunction(routing::headersForNextHop);
+		return new ConsumeTransformProduce(template, retry, bounds, routing, failedRecords,
+				new RetryDelay(retryTopics, Clock.systemUTC()), checks.orderedStream().toList(),
+				new RecordObservation(meters, service.group()), positions, new Provenance(instanceId(environment)),
+				inPlaceBackOff(retry));
+	}
+
+	/**
+	 * Boot's factory, configured from {@code spring.kafka.listener.*} as Boot would, with
+	 * these differences: batch listeners whose records {@link ConsumeTransformProduce}
+	 * hands to the service's record listeners one by one, inside transactions of its own
+	 * (so none of the container's); offsets committed only by those transactions (manual
+	 * acks, never given); idle events for {@link GroupPositions}; and a container that
+	 * stops rather than guesses if it ever cannot tell where it stands.
+	 */
+	@Bean(name = "kafkaListenerContainerFactory")
+	ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaListenerContainerFactory(
+			ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<?, ?> consumers,
+			ConsumeTransformProduce transactions) {
+		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+		configurer.configure(factory, consumerFactory(consumers));
+		factory.setBatchListener(true);
+		factory.setBatchToRecordAdapter(transactions);
+		factory.setCommonErrorHandler(new CommonContainerStoppingErrorHandler());
+		ContainerProperties properties = factory.getContainerProperties();
+		properties.setKafkaAwareTransactionManager(null);
+		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+		properties.setIdleEventInterval(IDLE_COMMIT_AFTER.toMillis());
+		return factory;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static ConsumerFactory<Object, Object> consumerFactory(ConsumerFactory<?, ?> consumers) {
+		return (ConsumerFactory<Object, Object>) consumers;
+	}
+
+	/**
+	 * The name an instance goes by on its outputs: {@code orderflow.instance-id} (the
+	 * launcher gives each instance one), else the application and its process id.
+	 */
+	private static String instanceId(Environment environment) {
+		String configured = environment.getProperty("orderflow.instance-id");
+		if (configured != null && !configured.isBlank()) {
+			return configured;
+		}
+		return environment.getProperty("spring.application.name", "consumer") + "-" + ProcessHandle.current().pid();
 	}
 
 	private static BackOff inPlaceBackOff(ConsumerRetryProperties retry) {
-		if (retry.mode() == ConsumerRetryProperties.Mode.NON_BLOCKING) {
-			return new FixedBackOff(0, 0);
-		}
 		ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
 		backOff.setMaxInterval(retry.maxInterval().toMillis());
-		backOff.setMaxAttempts(Math.max(0, retry.attempts() - 1));
 		return backOff;
-	}
-
-	/**
-	 * Every transaction leaves a commit marker after its last record, so a group that
-	 * committed "last record + 1" would show a lag of one forever; when idle, commit the
-	 * real position.
-	 */
-	@Bean
-	ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> consumerServiceContainerCustomizer() {
-		return (container) -> {
-			container.getContainerProperties().setFixTxOffsets(true);
-			// Never stopImmediate here: a container stopped mid-batch that way committed
-			// offsets past records it never handed to the listener (127 of 3,000 orders
-			// lost across a billing cut-over). A stop finishes the batch in hand instead.
-			// Nor small max.poll.records: fixTxOffsets then misses a partition whose last
-			// poll ended exactly at its last record, and its lag stays at 1.
-			// Run the record interceptor inside the transaction, so a RecordCheck that
-			// throws fails
-			// the delivery like the listener would (rollback, then the failure path).
-			container.setInterceptBeforeTx(false);
-		};
-	}
-
-	/**
-	 * Log context and metrics first, then the wait for a retry's due time, then every
-	 * {@link RecordCheck}.
-	 */
-	@Bean
-	RecordInterceptor<Object, Object> consumerServiceRecordInterceptor(ConsumerService service, MeterRegistry meters,
-			RetryTopics retryTopics, ObjectProvider<RecordCheck> checks) {
-		return new CompositeRecordInterceptor<>(new RecordObservation(meters, service.group()),
-				new BeforeListener(new RetryDelay(retryTopics, Clock.systemUTC()), checks.orderedStream().toList()));
 	}
 
 	/**
@@ -154,14 +161,6 @@ public class ConsumerServiceAutoConfiguration {
 
 	private static NewTopic topic(String name) {
 		return TopicBuilder.name(name).partitions(Topics.PARTITIONS).build();
-	}
-
-	private static String rootMessage(Throwable exception) {
-		Throwable cause = exception;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
-		}
-		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
 	}
 
 }

@@ -24,7 +24,7 @@ class FailureRouting {
 	/** Failures no retry can cure. */
 	private static final Set<Class<? extends Throwable>> NEVER_RETRIED = Set.of(RejectedEventException.class,
 			DeserializationException.class, MessageConversionException.class, ClassCastException.class,
-			NoSuchMethodException.class);
+			NoSuchMethodException.class, OutputRefusedException.class);
 
 	private final ConsumerService service;
 

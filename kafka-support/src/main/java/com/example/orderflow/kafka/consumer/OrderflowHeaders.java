@@ -29,6 +29,17 @@ public final class OrderflowHeaders {
 	/** {@code <partition>@<offset>} of the dead-letter record a replay came from. */
 	public static final String REPLAYED_FROM = "orderflow-replayed-from";
 
+	/**
+	 * On every output record: the instance ({@code orderflow.instance-id}) that made it.
+	 */
+	public static final String INSTANCE = "orderflow-instance";
+
+	/**
+	 * On every output record: the input it answers, as
+	 * {@code <topic>-<partition>@<offset>}.
+	 */
+	public static final String INPUT = "orderflow-input";
+
 	private OrderflowHeaders() {
 	}
 

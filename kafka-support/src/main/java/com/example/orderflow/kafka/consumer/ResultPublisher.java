@@ -2,30 +2,25 @@ package com.example.orderflow.kafka.consumer;
 
 import com.example.orderflow.events.ResultEvent;
 
-import org.springframework.kafka.core.KafkaTemplate;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The one way a consumer service writes its results: to the output topic its
  * {@link ConsumerService} declares, keyed by orderId so every event of an order keeps one
  * partition downstream too. Domain code returns result events; only listeners publish
- * them.
+ * them, and only while a record is handled: the result is sent in that record's
+ * transaction once its handling succeeded (see {@link Outputs}).
  */
 public class ResultPublisher {
 
-	private final KafkaTemplate<Object, Object> kafka;
-
 	private final String outputTopic;
 
-	ResultPublisher(KafkaTemplate<Object, Object> kafka, ConsumerService service) {
-		this.kafka = kafka;
+	ResultPublisher(ConsumerService service) {
 		this.outputTopic = service.outputTopic();
 	}
 
 	public void publish(ResultEvent event) {
-		// Not awaited: the send joins the listener's transaction, whose commit fails (and
-		// the
-		// input record is delivered again) if the send did.
-		this.kafka.send(this.outputTopic, event.orderId().toString(), event);
+		Outputs.add(new ProducerRecord<>(this.outputTopic, event.orderId().toString(), event));
 	}
 
 }

@@ -6,16 +6,16 @@ import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Holds a record from a retry topic until its due time. It runs on the retry listener's
- * own consumer thread, so {@code orders} keeps flowing meanwhile; records on one retry
- * topic all wait the same delay, so waiting for the head of a partition is waiting in due
- * order. The wait happens before anything is sent, so it does not count against the
- * transaction timeout.
+ * When a record from a retry topic may be handled: not before its
+ * {@code orderflow-due-at}. The retry topics have a listener container of their own, so
+ * {@code orders} keeps flowing while it waits; records on one retry topic all wait the
+ * same delay, so waiting for the head of a partition is waiting in due order.
+ * {@link ConsumeTransformProduce} waits between transactions, never inside one.
  */
 class RetryDelay {
 
 	/** Stays well inside {@code max.poll.interval.ms} (5 minutes by default). */
-	private static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
+	static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
 
 	private final RetryTopics retryTopics;
 
@@ -26,21 +26,17 @@ class RetryDelay {
 		this.clock = clock;
 	}
 
-	void awaitDue(ConsumerRecord<?, ?> record) {
+	/**
+	 * How long the record must still wait: zero for every record not on a retry topic.
+	 */
+	Duration untilDue(ConsumerRecord<?, ?> record) {
 		if (!this.retryTopics.contains(record.topic())) {
-			return;
+			return Duration.ZERO;
 		}
 		long wait = OrderflowHeaders.longValue(record.headers(), OrderflowHeaders.DUE_AT)
 			.map((dueAt) -> dueAt - this.clock.millis())
 			.orElse(0L);
-		if (wait > 0) {
-			try {
-				Thread.sleep(Math.min(wait, LONGEST_WAIT.toMillis()));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		return Duration.ofMillis(Math.max(0, Math.min(wait, LONGEST_WAIT.toMillis())));
 	}
 
 }

@@ -11,6 +11,7 @@ import com.example.orderflow.events.ShipmentCancelled;
 import com.example.orderflow.events.ShipmentScheduled;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.kafka.consumer.ConsumerService;
+import com.example.orderflow.kafka.consumer.ResultPublisher;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -18,7 +19,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * The smallest consumer service: one output per order event, written in the listener's
@@ -44,10 +44,10 @@ class DeadLetterTestApplication {
 	@KafkaListener(id = GROUP + "-retries", topics = "#{@retryTopics.names()}", groupId = GROUP)
 	static class OrdersListener {
 
-		private final KafkaTemplate<String, Object> kafka;
+		private final ResultPublisher results;
 
-		OrdersListener(KafkaTemplate<String, Object> kafka) {
-			this.kafka = kafka;
+		OrdersListener(ResultPublisher results) {
+			this.results = results;
 		}
 
 		@KafkaHandler
@@ -63,7 +63,7 @@ class DeadLetterTestApplication {
 		}
 
 		private void publish(ResultEvent result) {
-			this.kafka.send(OUTPUT, result.orderId().toString(), result);
+			this.results.publish(result);
 		}
 
 	}
