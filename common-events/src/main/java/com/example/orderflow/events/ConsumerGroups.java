@@ -46,6 +46,17 @@ public final class ConsumerGroups {
 	private ConsumerGroups() {
 	}
 
+	/**
+	 * The groups that answer for a group's output: billing v1 and billing v2 live take
+	 * turns writing {@link Topics#INVOICES} (a cut-over hands the committed offsets from
+	 * one to the other), so for {@link #BILLING} both; any other group alone. A check
+	 * that waits for "the group" to have handled an input waits for the furthest of
+	 * these.
+	 */
+	public static List<String> writersOf(String group) {
+		return BILLING.equals(group) ? List.of(BILLING, BILLING_V2_LIVE) : List.of(group);
+	}
+
 	private static Map<String, String> outputTopics() {
 		Map<String, String> outputs = new LinkedHashMap<>();
 		outputs.put(BILLING, Topics.INVOICES);

@@ -216,7 +216,8 @@ class OrderFlowSystemTest {
 		UUID orderId = UUID.fromString(drill.orderId());
 		UUID orderCreated = UUID.fromString(drill.orderCreatedEventId());
 		assertThat(placed).doesNotContain(orderId);
-		assertThat(kafka.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, List.of(orderId), orderCreated))
+		assertThat(kafka.awaitExactlyOneResultPerEvent(ConsumerGroups.SHIPPING, Topics.SHIPMENTS, List.of(orderId),
+				orderCreated))
 			.singleElement()
 			.isInstanceOf(ShipmentScheduled.class);
 	}

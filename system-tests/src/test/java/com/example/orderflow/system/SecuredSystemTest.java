@@ -133,7 +133,8 @@ class SecuredSystemTest {
 		Set<UUID> afterRollback = placeOrders(2);
 		Set<UUID> orders = new HashSet<>(duringV2);
 		orders.addAll(afterRollback);
-		kafka.awaitExactlyOneResultPerEvent(Topics.INVOICES, orders, eventIdsOf(orders).toArray(UUID[]::new));
+		kafka.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES, orders,
+				eventIdsOf(orders).toArray(UUID[]::new));
 	}
 
 	@Test

@@ -4,14 +4,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.example.orderflow.events.DomainEvent;
 import com.example.orderflow.events.EventTypes;
 import com.example.orderflow.events.ResultEvent;
+import com.example.orderflow.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -130,22 +135,60 @@ public final class TestKafkaClients {
 	}
 
 	/**
-	 * Waits until the topic holds exactly one result for each of the given input events
-	 * (matched by {@code causationId}) and nothing else for these orders: the
-	 * exactly-once check of a consumer group, seen from downstream.
+	 * The exactly-once check of a consumer group, seen from downstream: waits until the
+	 * group has drained (its committed offsets on {@code orders} passed every one of
+	 * these input events, then its retry topics are committed to their end: see
+	 * {@link GroupDrain}), then reads the output topic to its end under
+	 * {@code read_committed} and checks that it holds exactly one result per input event
+	 * (matched by {@code causationId}) and nothing else for these orders. Counting at the
+	 * first moment nothing is missing would miss a duplicate committed a moment later.
+	 * @param group the consumer group that answers the events on {@code topic}
 	 */
-	public List<ResultEvent> awaitExactlyOneResultPerEvent(String topic, Collection<UUID> orderIds, UUID... eventIds) {
-		await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.untilAsserted(() -> assertThat(resultsFor(topic, orderIds)).extracting(ResultEvent::causationId)
-				.as("causation ids of the results on %s", topic)
-				.containsExactlyInAnyOrder(eventIds));
-		return resultsFor(topic, orderIds);
+	public List<ResultEvent> awaitExactlyOneResultPerEvent(String group, String topic, Collection<UUID> orderIds,
+			UUID... eventIds) {
+		awaitDrained(group, Set.of(eventIds));
+		List<ResultEvent> results = resultsFor(topic, orderIds);
+		assertThat(results).extracting(ResultEvent::causationId)
+			.as("causation ids of the results on %s, read after %s drained", topic, group)
+			.containsExactlyInAnyOrder(eventIds);
+		return results;
+	}
+
+	/**
+	 * Waits until the group's committed offsets on {@code orders} have passed the records
+	 * of these events and its retry topics are committed to their end.
+	 */
+	public void awaitDrained(String group, Collection<UUID> eventIds) {
+		Map<Integer, Long> inputs = new HashMap<>();
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+			inputs.clear();
+			Set<UUID> found = new HashSet<>();
+			for (ConsumerRecord<String, Object> record : readCommitted(Topics.ORDERS)) {
+				if (record.value() instanceof DomainEvent event && eventIds.contains(event.eventId())) {
+					found.add(event.eventId());
+					inputs.merge(record.partition(), record.offset(), Math::max);
+				}
+			}
+			assertThat(found).as("input events on %s", Topics.ORDERS).containsExactlyInAnyOrderElementsOf(eventIds);
+		});
+		try (Admin admin = Admin.create(adminConfig())) {
+			GroupDrain drain = new GroupDrain(admin);
+			await().atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(250))
+				.untilAsserted(
+						() -> assertThat(drain.pending(group, inputs)).as("what %s has not drained", group).isEmpty());
+		}
 	}
 
 	/** The event values of every committed record of a topic, in partition order. */
 	public List<Object> committedEvents(String topic) {
 		return readCommitted(topic).stream().map(ConsumerRecord::value).toList();
+	}
+
+	private Map<String, Object> adminConfig() {
+		Map<String, Object> config = new HashMap<>(this.clientProperties);
+		config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		return config;
 	}
 
 	private Map<String, Object> producerConfig() {

@@ -92,7 +92,7 @@ class LiveWriterFlowTests {
 	@Test
 	void cutOverHandsV1sCommittedOffsetsToV2AndRollBackHandsThemBack() throws Exception {
 		List<OrderCreated> beforeCutover = place(5);
-		this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, ids(beforeCutover),
+		this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES, ids(beforeCutover),
 				eventIds(beforeCutover).toArray(UUID[]::new));
 
 		HttpResponse<String> cutover = put("{\"version\":\"v2\"}");
@@ -118,7 +118,8 @@ class LiveWriterFlowTests {
 		assertThat(committedOrdersOffsetsAfter(ConsumerGroups.BILLING, v1Offsets)).isTrue();
 		List<OrderCreated> all = Stream.of(beforeCutover, whileV2Live).flatMap(List::stream).toList();
 		List<InvoiceIssued> invoices = this.clients
-			.awaitExactlyOneResultPerEvent(Topics.INVOICES, ids(all), eventIds(all).toArray(UUID[]::new))
+			.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES, ids(all),
+					eventIds(all).toArray(UUID[]::new))
 			.stream()
 			.map(InvoiceIssued.class::cast)
 			.toList();

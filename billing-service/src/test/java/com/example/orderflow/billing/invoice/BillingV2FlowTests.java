@@ -72,8 +72,8 @@ class BillingV2FlowTests {
 		this.clients.send(Topics.ORDERS, differing, cancelled, cancellation);
 
 		Set<UUID> orderIds = Set.of(differing.orderId(), cancelled.orderId());
-		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES_V2, orderIds,
-				differing.eventId(), cancelled.eventId(), cancellation.eventId());
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING_V2,
+				Topics.INVOICES_V2, orderIds, differing.eventId(), cancelled.eventId(), cancellation.eventId());
 		assertThat(results).filteredOn((event) -> event.causationId().equals(differing.eventId()))
 			.singleElement()
 			.isInstanceOfSatisfying(InvoiceIssued.class, (invoice) -> {

@@ -59,7 +59,8 @@ class BusinessRejectionFlowTests {
 
 		this.clients.send(Topics.ORDERS, rejected, nextOnSameKey);
 
-		this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, Set.of(orderId), nextOnSameKey.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES, Set.of(orderId),
+				nextOnSameKey.eventId());
 		await()
 			.untilAsserted(() -> assertThat(this.clients.readCommittedBytes(Topics.deadLetter(ConsumerGroups.BILLING))
 				.stream()

@@ -88,7 +88,8 @@ class DeadLetterFlowTests {
 		assertThat(header(parked, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).map(DeadLetterFlowTests::text)
 			.hasValueSatisfying((trace) -> assertThat(trace).contains("DeserializationException"));
 
-		assertThat(this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, Set.of(orderId), order.eventId()))
+		assertThat(this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES, Set.of(orderId),
+				order.eventId()))
 			.singleElement()
 			.isInstanceOfSatisfying(InvoiceIssued.class,
 					(invoice) -> assertThat(invoice.causationId()).isEqualTo(order.eventId()));

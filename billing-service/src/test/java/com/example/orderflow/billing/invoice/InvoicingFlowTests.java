@@ -71,8 +71,8 @@ class InvoicingFlowTests {
 		this.clients.send(Topics.ORDERS, kept, cancelled, cancellation);
 
 		Set<UUID> orderIds = Set.of(kept.orderId(), cancelled.orderId());
-		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, orderIds,
-				kept.eventId(), cancelled.eventId(), cancellation.eventId());
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES,
+				orderIds, kept.eventId(), cancelled.eventId(), cancellation.eventId());
 		assertThat(results).filteredOn((event) -> event.causationId().equals(kept.eventId()))
 			.singleElement()
 			.isInstanceOfSatisfying(InvoiceIssued.class, (invoice) -> {
@@ -97,8 +97,8 @@ class InvoicingFlowTests {
 
 		this.clients.send(Topics.ORDERS, order, cancellation);
 
-		this.clients.awaitExactlyOneResultPerEvent(Topics.INVOICES, Set.of(order.orderId()), order.eventId(),
-				cancellation.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES, Set.of(order.orderId()),
+				order.eventId(), cancellation.eventId());
 		assertThat(processed(EventTypes.ORDER_CREATED)).isEqualTo(createdBefore + 1);
 		assertThat(processed(EventTypes.ORDER_CANCELLED)).isEqualTo(cancelledBefore + 1);
 		assertThat(this.meters.get("orderflow.events.latency").tag("group", ConsumerGroups.BILLING).timer().count())

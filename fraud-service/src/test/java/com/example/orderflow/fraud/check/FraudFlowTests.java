@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.FraudAssessed;
 import com.example.orderflow.events.FraudDecision;
 import com.example.orderflow.events.OrderCancelled;
@@ -47,8 +48,8 @@ class FraudFlowTests {
 		this.clients.send(Topics.ORDERS, ordinary, blocked, cancellation);
 
 		Set<UUID> orderIds = Set.of(ordinary.orderId(), blocked.orderId());
-		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.FRAUD_DECISIONS, orderIds,
-				ordinary.eventId(), blocked.eventId(), cancellation.eventId());
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.FRAUD,
+				Topics.FRAUD_DECISIONS, orderIds, ordinary.eventId(), blocked.eventId(), cancellation.eventId());
 
 		assertThat(results).hasOnlyElementsOfType(FraudAssessed.class);
 		List<FraudAssessed> assessments = results.stream().map(FraudAssessed.class::cast).toList();

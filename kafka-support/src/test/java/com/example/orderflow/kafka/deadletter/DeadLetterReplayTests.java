@@ -107,7 +107,7 @@ class DeadLetterReplayTests {
 
 		this.clients.send(Topics.ORDERS, poison, later);
 
-		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(orderId), later.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), later.eventId());
 		ParkedRecord parked = awaitParked(orderId, 0);
 		ConsumerRecord<String, Object> original = this.clients.readCommitted(Topics.ORDERS)
 			.stream()
@@ -159,7 +159,7 @@ class DeadLetterReplayTests {
 		assertThat(receipt.replayTopic()).isEqualTo(RETRY_1);
 		assertThat(receipt.replayPartition()).isEqualTo(parked.partition());
 		assertThat(receipt.replayCount()).isEqualTo(1);
-		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(orderId), poison.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), poison.eventId());
 		assertThat(parkedFor(orderId)).singleElement().satisfies((record) -> {
 			assertThat(record.status()).isEqualTo(ParkedRecord.Status.REPLAYED);
 			assertThat(record.replayed()).isTrue();
@@ -256,8 +256,9 @@ class DeadLetterReplayTests {
 			assertThat(skipped.status()).isEqualTo(ParkedRecord.Status.REPLAYED);
 			assertThat(skipped.reason()).isEqualTo("already replayed");
 		});
-		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(first.orderId(), second.orderId(), third.orderId()),
-				first.eventId(), second.eventId(), third.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT,
+				Set.of(first.orderId(), second.orderId(), third.orderId()), first.eventId(), second.eventId(),
+				third.eventId());
 		assertThat(list()).extracting(ParkedRecord::parkedAt).isSorted();
 	}
 
@@ -269,7 +270,7 @@ class DeadLetterReplayTests {
 
 		this.clients.send(Topics.ORDERS, order);
 
-		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(order.orderId()), order.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(order.orderId()), order.eventId());
 		assertThat(injected("transient")).isGreaterThan(injectedBefore);
 		assertThat(keyed(this.clients.readCommittedBytes(DEAD_LETTERS), order.orderId())).isEmpty();
 		assertThat(parkedFor(order.orderId())).isEmpty();
@@ -363,7 +364,7 @@ class DeadLetterReplayTests {
 			.doesNotExist();
 		OrderCreated afterOff = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "DE");
 		this.clients.send(Topics.ORDERS, afterOff);
-		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, Set.of(afterOff.orderId()), afterOff.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(afterOff.orderId()), afterOff.eventId());
 	}
 
 	@Test

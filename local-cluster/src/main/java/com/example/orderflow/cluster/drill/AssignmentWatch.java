@@ -67,6 +67,11 @@ final class AssignmentWatch implements AutoCloseable {
 		return this.snapshots.get();
 	}
 
+	/** Reads the cluster did not answer: a watch that only failed saw nothing. */
+	int failedReads() {
+		return this.failedReads.get();
+	}
+
 	List<String> violations() {
 		synchronized (this.violations) {
 			return List.copyOf(this.violations);

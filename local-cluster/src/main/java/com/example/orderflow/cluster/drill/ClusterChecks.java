@@ -2,6 +2,7 @@ package com.example.orderflow.cluster.drill;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,12 +11,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
@@ -69,6 +78,57 @@ public final class ClusterChecks implements AutoCloseable {
 	/** The node that leads the metadata quorum: the active controller. */
 	public int activeController() {
 		return get(() -> this.admin.describeMetadataQuorum().quorumInfo()).leaderId();
+	}
+
+	/**
+	 * What a consumer group has not yet done for a set of inputs on {@code orders}, or
+	 * {@code ""} when it has drained past them: its committed offsets (of the furthest of
+	 * {@link ConsumerGroups#writersOf}, read with {@code require_stable}) have passed the
+	 * highest input of each partition, and then each of its retry topics, in the order
+	 * records travel them, is committed up to where a {@code read_committed} reader ends.
+	 * Everything the group will write for those inputs is committed by then, so a count
+	 * taken afterwards also sees a duplicate written late.
+	 * @param inputs partition of {@code orders} to the highest input offset counted there
+	 */
+	public String undrained(String group, Map<Integer, Long> inputs) {
+		Map<TopicPartition, Long> committed = new HashMap<>();
+		for (String writer : ConsumerGroups.writersOf(group)) {
+			get(() -> this.admin
+				.listConsumerGroupOffsets(writer, new ListConsumerGroupOffsetsOptions().requireStable(true))
+				.partitionsToOffsetAndMetadata()).forEach((partition, offset) -> {
+					if (offset != null) {
+						committed.merge(partition, offset.offset(), Math::max);
+					}
+				});
+		}
+		for (Map.Entry<Integer, Long> input : inputs.entrySet()) {
+			TopicPartition partition = new TopicPartition(Topics.ORDERS, input.getKey());
+			if (committed.getOrDefault(partition, -1L) <= input.getValue()) {
+				return "%s at %s offset %d of %d".formatted(group, partition, committed.getOrDefault(partition, -1L),
+						input.getValue() + 1);
+			}
+		}
+		Set<String> topics = get(() -> this.admin.listTopics().names());
+		for (String writer : ConsumerGroups.writersOf(group)) {
+			for (int level = 1; topics.contains(Topics.retry(writer, level)); level++) {
+				String retryTopic = Topics.retry(writer, level);
+				Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+				for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
+					latest.put(new TopicPartition(retryTopic, partition), OffsetSpec.latest());
+				}
+				Map<TopicPartition, ListOffsetsResultInfo> ends = get(
+						() -> this.admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+							.all());
+				for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+					long offset = committed.getOrDefault(end.getKey(), 0L);
+					if (offset < end.getValue().offset()) {
+						return "%s at %s offset %d of %d".formatted(writer, end.getKey(), offset,
+								end.getValue().offset());
+					}
+				}
+			}
+		}
+		return "";
 	}
 
 	/** Asks for the preferred replica of every partition to lead again. */

@@ -44,14 +44,17 @@ public final class OutputLedger implements AutoCloseable {
 
 	private final Map<String, TopicReader> readers = new HashMap<>();
 
-	/** Order events on orders by customerId: eventId list. */
-	private final Map<String, List<String>> orderEvents = new HashMap<>();
+	/** Order events on orders by customerId. */
+	private final Map<String, List<OrderEvent>> orderEvents = new HashMap<>();
+
+	private final ClusterChecks cluster;
 
 	/** Per output topic: outputs per causationId. */
 	private final Map<String, Map<String, Integer>> outputs = new HashMap<>();
 
 	public OutputLedger(String bootstrapServers) {
 		this.bootstrapServers = bootstrapServers;
+		this.cluster = new ClusterChecks(bootstrapServers);
 	}
 
 	private static Map<String, String> outputs() {
@@ -59,8 +62,10 @@ public final class OutputLedger implements AutoCloseable {
 	}
 
 	/**
-	 * Counts until every acknowledged request's event has an output in every group, or
-	 * the timeout passes; then reports.
+	 * Waits until every acknowledged request's order event is on {@code orders} and every
+	 * group has drained past them (see {@link ClusterChecks#undrained}), or the timeout
+	 * passes; then reads every output topic to its end and counts. Counting at the first
+	 * moment nothing is missing would not see a duplicate committed a moment later.
 	 * @param acknowledged customerIds of requests answered 201
 	 * @param refused customerIds of requests answered otherwise
 	 * @param groups the groups to count
@@ -71,23 +76,44 @@ public final class OutputLedger implements AutoCloseable {
 		long deadline = started + timeout.toNanos();
 		long nextNote = started + STILL_WAITING.toNanos();
 		while (true) {
-			Count count = count(acknowledged, refused, groups);
-			if (count.complete() || System.nanoTime() > deadline) {
-				return count;
+			readOrders();
+			String waiting = waitingFor(acknowledged, groups);
+			if (waiting.isEmpty() || System.nanoTime() > deadline) {
+				if (!waiting.isEmpty()) {
+					progress.accept("counting although not drained after %s: %s".formatted(timeout, waiting));
+				}
+				return count(acknowledged, refused, groups);
 			}
 			if (System.nanoTime() > nextNote) {
 				nextNote = System.nanoTime() + STILL_WAITING.toNanos();
-				progress.accept("counting outputs: %s (%.0f s)".formatted(count.missingSummary(),
+				progress.accept("waiting for the groups to drain before counting: %s (%.0f s)".formatted(waiting,
 						(System.nanoTime() - started) / 1e9));
 			}
-			try {
-				Thread.sleep(500);
+			ClusterChecks.pause(Duration.ofMillis(500));
+		}
+	}
+
+	/** What the count still waits for; empty once it may count. */
+	private String waitingFor(Collection<String> acknowledged, Collection<String> groups) {
+		Map<Integer, Long> inputs = new HashMap<>();
+		long notYetOnOrders = 0;
+		for (String customer : Set.copyOf(acknowledged)) {
+			List<OrderEvent> events = this.orderEvents.getOrDefault(customer, List.of());
+			if (events.isEmpty()) {
+				notYetOnOrders++;
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted", ex);
+			events.forEach((event) -> inputs.merge(event.partition(), event.offset(), Math::max));
+		}
+		if (notYetOnOrders > 0) {
+			return notYetOnOrders + " acknowledged orders not on " + Topics.ORDERS + " yet";
+		}
+		for (String group : groups) {
+			String undrained = this.cluster.undrained(group, inputs);
+			if (!undrained.isEmpty()) {
+				return undrained;
 			}
 		}
+		return "";
 	}
 
 	/** Reads what is new and counts once. */
@@ -98,7 +124,10 @@ public final class OutputLedger implements AutoCloseable {
 		int ackedMissing = 0;
 		int ackedTwice = 0;
 		for (String customer : ackedIds) {
-			List<String> eventIds = this.orderEvents.getOrDefault(customer, List.of());
+			List<String> eventIds = this.orderEvents.getOrDefault(customer, List.of())
+				.stream()
+				.map(OrderEvent::eventId)
+				.toList();
 			if (eventIds.isEmpty()) {
 				ackedMissing++;
 			}
@@ -156,11 +185,6 @@ public final class OutputLedger implements AutoCloseable {
 						.allMatch((group) -> group.duplicates() == 0 && group.missing() == 0);
 		}
 
-		boolean complete() {
-			return this.acknowledgedButMissing == 0
-					&& this.groups.values().stream().allMatch((group) -> group.missing() == 0);
-		}
-
 		public int duplicates() {
 			return this.groups.values().stream().mapToInt(GroupCount::duplicates).sum() + this.acknowledgedTwice;
 		}
@@ -199,7 +223,7 @@ public final class OutputLedger implements AutoCloseable {
 			JsonNode value = json(record.value());
 			if (value != null && value.hasNonNull("customerId") && value.hasNonNull("eventId")) {
 				this.orderEvents.computeIfAbsent(value.get("customerId").asString(), (key) -> new ArrayList<>())
-					.add(value.get("eventId").asString());
+					.add(new OrderEvent(value.get("eventId").asString(), record.partition(), record.offset()));
 			}
 		}
 	}
@@ -234,6 +258,11 @@ public final class OutputLedger implements AutoCloseable {
 	@Override
 	public void close() {
 		this.readers.values().forEach(TopicReader::close);
+		this.cluster.close();
+	}
+
+	/** An order event as found on {@code orders}. */
+	private record OrderEvent(String eventId, int partition, long offset) {
 	}
 
 	/** Reads a topic from its beginning, a bit more on each call, up to its end. */

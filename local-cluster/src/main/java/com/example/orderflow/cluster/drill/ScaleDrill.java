@@ -72,7 +72,10 @@ public final class ScaleDrill {
 		DrillReport report = new DrillReport(name, this.progress);
 		try (ClusterChecks cluster = new ClusterChecks(this.processes.bootstrapServers());
 				AssignmentWatch watch = new AssignmentWatch(this.processes.bootstrapServers(), this.service);
-				OutputLedger ledger = new OutputLedger(this.processes.bootstrapServers())) {
+				OutputLedger ledger = new OutputLedger(this.processes.bootstrapServers());
+				OutputLedger.TopicReader outputs = new OutputLedger.TopicReader(this.processes.bootstrapServers(),
+						ConsumerGroups.OUTPUT_TOPICS.get(this.service))
+					.fromNow()) {
 			Admin admin = cluster.admin();
 			this.processes.scale(this.service, 1);
 			GroupAssignments one = awaitShape(admin, -1, List.of(6));
@@ -89,11 +92,14 @@ public final class ScaleDrill {
 			}
 			List<String> violations = watch.violations();
 			report.number("assignment snapshots", watch.snapshots());
-			report.check("never two owners", violations.isEmpty() && watch.snapshots() > 0,
-					violations.isEmpty()
-							? "%d snapshots of the group read from the cluster, no partition ever had two owners"
-								.formatted(watch.snapshots())
-							: violations.get(0));
+			report.number("assignment reads failed", watch.failedReads());
+			report.check("never two owners", violations.isEmpty() && watch.snapshots() > 0, violations.isEmpty()
+					? "%d snapshots of the group read from the cluster (%d reads failed), no partition ever had two owners"
+						.formatted(watch.snapshots(), watch.failedReads())
+					: violations.get(0));
+			if (share) {
+				handledOneAtATime(report, outputs);
+			}
 		}
 		catch (RuntimeException ex) {
 			report.failed("drill", ex);
@@ -133,6 +139,25 @@ public final class ScaleDrill {
 		report.check("no order missing or twice", count.exactlyOnce() && count.refusedButWritten() == 0,
 				"%d acknowledged orders, each answered once by every group across the kill (duplicates %d, missing %d)"
 					.formatted(result.acknowledged().size(), count.duplicates(), count.missing()));
+	}
+
+	/**
+	 * The same from what the members did: the committed outputs of the drill, by the
+	 * instance and input their headers name, show no input partition handled by two
+	 * instances at once.
+	 */
+	private void handledOneAtATime(DrillReport report, OutputLedger.TopicReader outputs) {
+		List<HandlingRuns.Handled> handled = outputs.readNew()
+			.stream()
+			.flatMap((record) -> HandlingRuns.Handled.of(record).stream())
+			.toList();
+		List<String> interleavings = HandlingRuns.interleavings(handled);
+		long instances = handled.stream().map(HandlingRuns.Handled::instance).distinct().count();
+		report.check("one instance at a time per partition", !handled.isEmpty() && interleavings
+			.isEmpty(), interleavings.isEmpty()
+					? "%d outputs of the drill name %d instances; per input partition, in offset order, their runs never interleave"
+						.formatted(handled.size(), instances)
+					: interleavings.size() + " interleavings, first: " + interleavings.get(0));
 	}
 
 	/** The customerIds of every order this drill had acknowledged. */

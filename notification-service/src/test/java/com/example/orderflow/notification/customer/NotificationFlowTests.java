@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.NotificationKind;
 import com.example.orderflow.events.NotificationSent;
 import com.example.orderflow.events.OrderCancelled;
@@ -47,8 +48,8 @@ class NotificationFlowTests {
 		this.clients.send(Topics.ORDERS, kept, cancelled, cancellation);
 
 		Set<UUID> orderIds = Set.of(kept.orderId(), cancelled.orderId());
-		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.NOTIFICATIONS, orderIds,
-				kept.eventId(), cancelled.eventId(), cancellation.eventId());
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.NOTIFICATION,
+				Topics.NOTIFICATIONS, orderIds, kept.eventId(), cancelled.eventId(), cancellation.eventId());
 
 		assertThat(results).hasOnlyElementsOfType(NotificationSent.class);
 		List<NotificationSent> sent = results.stream().map(NotificationSent.class::cast).toList();

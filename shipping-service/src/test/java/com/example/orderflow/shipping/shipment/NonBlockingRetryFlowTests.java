@@ -69,8 +69,8 @@ class NonBlockingRetryFlowTests {
 
 		this.clients.send(Topics.ORDERS, order, cancellation);
 
-		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS,
-				Set.of(order.orderId()), order.eventId(), cancellation.eventId());
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.SHIPPING,
+				Topics.SHIPMENTS, Set.of(order.orderId()), order.eventId(), cancellation.eventId());
 		// The cancellation was handled first: the order came back from the retry topic
 		// after it.
 		assertThat(results).extracting(ResultEvent::causationId)
@@ -98,7 +98,8 @@ class NonBlockingRetryFlowTests {
 
 		this.clients.send(Topics.ORDERS, rejected, next);
 
-		this.clients.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, Set.of(next.orderId()), next.eventId());
+		this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.SHIPPING, Topics.SHIPMENTS, Set.of(next.orderId()),
+				next.eventId());
 		String key = rejected.orderId().toString();
 		await()
 			.untilAsserted(() -> assertThat(this.clients.readCommittedBytes(Topics.deadLetter(ConsumerGroups.SHIPPING)))

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.ResultEvent;
@@ -47,8 +48,8 @@ class ShippingFlowTests {
 		this.clients.send(Topics.ORDERS, shipped, cancelled, cancellation);
 
 		Set<UUID> orderIds = Set.of(shipped.orderId(), cancelled.orderId());
-		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, orderIds,
-				shipped.eventId(), cancelled.eventId(), cancellation.eventId());
+		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.SHIPPING,
+				Topics.SHIPMENTS, orderIds, shipped.eventId(), cancelled.eventId(), cancellation.eventId());
 		assertThat(results).filteredOn((event) -> event.causationId().equals(shipped.eventId()))
 			.singleElement()
 			.isInstanceOfSatisfying(ShipmentScheduled.class,
@@ -67,8 +68,8 @@ class ShippingFlowTests {
 		// order.
 		this.clients.send(Topics.ORDERS, cancellation, order);
 
-		assertThat(this.clients.awaitExactlyOneResultPerEvent(Topics.SHIPMENTS, Set.of(order.orderId()),
-				cancellation.eventId(), order.eventId()))
+		assertThat(this.clients.awaitExactlyOneResultPerEvent(ConsumerGroups.SHIPPING, Topics.SHIPMENTS,
+				Set.of(order.orderId()), cancellation.eventId(), order.eventId()))
 			.allSatisfy((event) -> assertThat(event).isInstanceOf(ShipmentCancelled.class))
 			.filteredOn((event) -> event.causationId().equals(order.eventId()))
 			.singleElement()
