@@ -60,7 +60,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = BatchTestApplication.class,
 		properties = { "spring.application.name=batch-tests", "test.group=" + TransactionPerBatchTests.GROUP,
-				"test.output=" + TransactionPerBatchTests.OUTPUT })
+				"test.output=" + TransactionPerBatchTests.OUTPUT, "orderflow.instance-id=first" })
 @RealKafka
 class TransactionPerBatchTests {
 
@@ -69,6 +69,10 @@ class TransactionPerBatchTests {
 	static final String OUTPUT = "batch-tests-notifications";
 
 	private static final String DEAD_LETTERS = Topics.deadLetter(GROUP);
+
+	private static final String INSTANCE = "first";
+
+	private static final String SECOND_INSTANCE = "second";
 
 	@Autowired
 	private KafkaListenerEndpointRegistry registry;
@@ -202,36 +206,48 @@ class TransactionPerBatchTests {
 
 	@Test
 	void aMemberJoiningWhileAPollIsHandledLeadsToNoOutputTwice() {
-		List<OrderCreated> orders = new ArrayList<>();
-		for (int i = 0; i < 300; i++) {
-			orders.add(TestOrders.created(UUID.randomUUID(), BatchTestApplication.SLOW + i, "DE"));
-		}
+		List<OrderCreated> before = slowOrders(300);
+		List<OrderCreated> after = slowOrders(300);
 		Transactions transactionsBefore = transactions();
-		this.clients.send(Topics.ORDERS, orders.toArray(DomainEvent[]::new));
-		// Some transactions committed: the first member is in the middle of its polls.
+		this.clients.send(Topics.ORDERS, before.toArray(DomainEvent[]::new));
+		// Some transactions committed: this member is in the middle of its polls, 6 s of
+		// work, when the second one asks to join.
 		await().atMost(Duration.ofSeconds(60)).until(() -> transactions().count() > transactionsBefore.count());
 		try (ConfigurableApplicationContext second = secondInstance()) {
-			List<UUID> orderIds = orders.stream().map(OrderCreated::orderId).toList();
-			List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, orderIds,
-					eventIds(orders));
-			assertThat(results).hasSize(orders.size());
-			assertThat(this.clients.readCommitted(OUTPUT)
+			ListenerAssignments.awaitAssigned(second.getBean(KafkaListenerEndpointRegistry.class));
+			this.clients.send(Topics.ORDERS, after.toArray(DomainEvent[]::new));
+
+			List<OrderCreated> all = Stream.concat(before.stream(), after.stream()).toList();
+			List<UUID> orderIds = all.stream().map(OrderCreated::orderId).toList();
+			this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, orderIds, eventIds(all));
+			List<ConsumerRecord<String, Object>> outputs = this.clients.readCommitted(OUTPUT)
 				.stream()
 				.filter((record) -> record.value() instanceof NotificationSent sent
 						&& orderIds.contains(sent.orderId()))
-				.toList()).allSatisfy((record) -> {
-					assertThat(lastText(record, OrderflowHeaders.INSTANCE)).as("instance").isNotBlank();
-					assertThat(lastText(record, OrderflowHeaders.INPUT)).as("input").startsWith(Topics.ORDERS + "-");
-				});
+				.toList();
+			assertThat(outputs).extracting((record) -> lastText(record, OrderflowHeaders.INSTANCE))
+				.as("the instances that wrote the outputs")
+				.containsOnly(INSTANCE, SECOND_INSTANCE)
+				.contains(SECOND_INSTANCE);
+			assertThat(outputs).allSatisfy((record) -> assertThat(lastText(record, OrderflowHeaders.INPUT)).as("input")
+				.startsWith(Topics.ORDERS + "-"));
 		}
+	}
+
+	private static List<OrderCreated> slowOrders(int count) {
+		List<OrderCreated> orders = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			orders.add(TestOrders.created(UUID.randomUUID(), BatchTestApplication.SLOW + i, "DE"));
+		}
+		return orders;
 	}
 
 	private ConfigurableApplicationContext secondInstance() {
 		return new SpringApplicationBuilder(BatchTestApplication.class).web(WebApplicationType.NONE)
-			.properties("spring.application.name=batch-tests", "test.group=" + GROUP, "test.output=" + OUTPUT,
-					"orderflow.instance-id=second",
-					"spring.kafka.bootstrap-servers=" + String.join(",", this.kafka.getBootstrapServers()))
-			.run();
+			// Arguments, not default properties: those rank below the orderflow defaults.
+			.run("--spring.application.name=batch-tests", "--test.group=" + GROUP, "--test.output=" + OUTPUT,
+					"--orderflow.instance-id=" + SECOND_INSTANCE,
+					"--spring.kafka.bootstrap-servers=" + String.join(",", this.kafka.getBootstrapServers()));
 	}
 
 	/** Sends while the listener is stopped, so its next poll holds all of it. */
