@@ -79,9 +79,12 @@ class UnwritableDeadLetterTopicFlowTests {
 		OrderCancelled cancellation = TestOrders.cancelled(order);
 		double rollbacksBefore = rollbacks();
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-			// Far smaller than the record with its error headers: every dead-letter write
-			// fails.
-			setDeadLetterMaxMessageBytes(admin, "64");
+			// Far smaller than the record with its error headers (its stack trace alone
+			// is
+			// kilobytes): every dead-letter write fails. Not smaller than the markers the
+			// brokers write to end a transaction there (a control batch of about 80 B),
+			// or no transaction touching the topic could ever end.
+			setDeadLetterMaxMessageBytes(admin, "1024");
 			try {
 				this.clients.send(Topics.ORDERS, order, cancellation);
 				int partition = this.clients.readCommitted(Topics.ORDERS)

@@ -1,5 +1,6 @@
 package com.example.orderflow.kafka.consumer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
 
@@ -8,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.messaging.converter.MessageConversionException;
 
@@ -56,11 +58,14 @@ class FailureRouting {
 	}
 
 	/**
-	 * The headers the next hop gets beside the original ones: its attempt and, for a
-	 * retry, its due time.
+	 * The headers the next hop gets beside the original ones: the group, the attempt and,
+	 * for a retry, its due time.
 	 */
 	Headers headersForNextHop(ConsumerRecord<?, ?> record, Exception exception) {
 		RecordHeaders headers = new RecordHeaders();
+		// One per hop, like the other kafka_dlt-original-* headers: which group failed
+		// it.
+		headers.add(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP, this.service.group().getBytes(StandardCharsets.UTF_8));
 		int attempt = attempt(record);
 		OrderflowHeaders.set(headers, OrderflowHeaders.ATTEMPT, attempt + 1);
 		if (!isDeadLetter(nextTopic(record, exception))) {
