@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.stereotype.Component;
@@ -44,18 +46,25 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private final DistributionSummary batchSizes;
 
+	private final BeforeCommit beforeCommit;
+
 	private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
 	private final List<Thread> writers = new ArrayList<>();
 
 	private volatile boolean running;
 
-	OrderEventWriter(KafkaOperations<String, Object> kafka, OrdersProperties properties, MeterRegistry meters) {
+	OrderEventWriter(KafkaOperations<String, Object> kafka, OrdersProperties properties, MeterRegistry meters,
+			ObjectProvider<BeforeCommit> beforeCommit) {
 		this.kafka = kafka;
 		this.settings = properties.writer();
 		this.batchSizes = DistributionSummary.builder("orderflow.orders.events.per.transaction")
 			.description("Order events committed together in one Kafka transaction (group commit)")
 			.register(meters);
+		Gauge.builder("orderflow.orders.events.queued", this.queue, BlockingQueue::size)
+			.description("Order events waiting for a transaction to take them")
+			.register(meters);
+		this.beforeCommit = beforeCommit.getIfAvailable(() -> BeforeCommit.NOTHING);
 	}
 
 	/**
@@ -116,6 +125,7 @@ class OrderEventWriter implements SmartLifecycle {
 				// Any failed send aborts the whole transaction: none of the batch is
 				// visible.
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
 				return null;
 			});
 			this.batchSizes.record(batch.size());
