@@ -13,6 +13,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -204,6 +207,63 @@ class CommitOnKafkaTests {
 			.filter((record) -> orderIds.contains(record.key()))
 			.collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
 		assertThat(committed).hasSize(orders).allSatisfy((orderId, records) -> assertThat(records).isOne());
+	}
+
+	/**
+	 * The moment each 201 arrives, the order's record is visible to a
+	 * {@code read_committed} reader: the client asks the cluster for the last stable
+	 * offset of every partition of {@code orders} as soon as it has the answer, and the
+	 * record (found afterwards by its orderId key) must lie below it. 200 orders from 8
+	 * clients at once, so that transactions are shared and commits overlap. A writer that
+	 * answered before its commit fails here too, as does one that answered after the
+	 * coordinator accepted the commit but before the markers made it visible.
+	 */
+	@Test
+	void everyOrderIsVisibleToReadCommittedReadersWhenIts201Arrives() throws Exception {
+		int clients = 8;
+		int ordersEach = 25;
+		Map<String, Map<TopicPartition, Long>> stableAt201 = new ConcurrentHashMap<>();
+		ExecutorService callers = Executors.newFixedThreadPool(clients);
+		try {
+			List<Future<Void>> done = new ArrayList<>();
+			for (int client = 0; client < clients; client++) {
+				String customerId = "c-visible-" + client;
+				done.add(callers.submit(() -> {
+					for (int i = 0; i < ordersEach; i++) {
+						HttpResponse<String> response = this.http.send(orderRequest(customerId),
+								HttpResponse.BodyHandlers.ofString());
+						Map<TopicPartition, Long> stable = endOffsets(IsolationLevel.READ_COMMITTED);
+						assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+						stableAt201.put(orderIdOf(response), stable);
+					}
+					return null;
+				}));
+			}
+			for (Future<Void> client : done) {
+				client.get(2, TimeUnit.MINUTES);
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+		assertThat(stableAt201).hasSize(clients * ordersEach);
+
+		Map<String, List<ConsumerRecord<String, Object>>> records = await().atMost(WITHIN)
+			.until(() -> this.clients.readCommitted(Topics.ORDERS)
+				.stream()
+				.filter((record) -> stableAt201.containsKey(record.key()))
+				.collect(Collectors.groupingBy(ConsumerRecord::key)), (found) -> found.size() == stableAt201.size());
+		List<String> notYetVisible = new ArrayList<>();
+		records.forEach((orderId, written) -> {
+			assertThat(written).as("records of order %s", orderId).hasSize(1);
+			ConsumerRecord<String, Object> record = written.get(0);
+			long stable = stableAt201.get(orderId).get(new TopicPartition(record.topic(), record.partition()));
+			if (record.offset() >= stable) {
+				notYetVisible.add(orderId + " at " + record.partition() + "@" + record.offset()
+						+ ", last stable offset " + stable);
+			}
+		});
+		assertThat(notYetVisible).as("orders answered 201 before a read_committed reader could see them").isEmpty();
 	}
 
 	/**
