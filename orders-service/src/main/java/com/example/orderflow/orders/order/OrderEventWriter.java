@@ -150,6 +150,8 @@ class OrderEventWriter implements SmartLifecycle {
 		}
 		this.batchSizes.record(batch.size());
 		try {
+			// Costs this writer little: its producer's next transaction is refused
+			// (CONCURRENT_TRANSACTIONS) until the same markers are written anyway.
 			this.stableOffsets.awaitPast(written, this.settings.visibleWithin());
 			batch.forEach((pending) -> pending.done().complete(null));
 		}
