@@ -3,29 +3,40 @@ package com.example.orderflow.orders.order;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 /**
  * Group commit: the events of every request waiting at that moment go to {@code orders}
  * in one Kafka transaction, and each request is answered when that transaction has
- * committed. A transaction costs the cluster the same for one record as for hundreds, so
- * under load the API takes many orders per commit instead of one; alone, a request is a
- * batch of one. A batch commits or aborts as a whole, so a request answered with an error
- * left nothing behind, as before.
+ * committed and its records are visible to {@code read_committed} readers
+ * ({@link StableOffsets}). A transaction costs the cluster the same for one record as for
+ * hundreds, so under load the API takes many orders per commit instead of one; alone, a
+ * request is a batch of one. A batch commits or aborts as a whole, so a request answered
+ * with an error left nothing behind, as before.
  * <p>
  * A few writers (each its own transactional producer) commit side by side, so a request
  * never waits for more than the batch ahead of it. A request still queued when the API
@@ -44,18 +55,30 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private final DistributionSummary batchSizes;
 
+	private final KafkaAdmin admin;
+
+	private final BeforeCommit beforeCommit;
+
 	private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
 	private final List<Thread> writers = new ArrayList<>();
 
 	private volatile boolean running;
 
-	OrderEventWriter(KafkaOperations<String, Object> kafka, OrdersProperties properties, MeterRegistry meters) {
+	private StableOffsets stableOffsets;
+
+	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrdersProperties properties,
+			MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit) {
 		this.kafka = kafka;
+		this.admin = admin;
 		this.settings = properties.writer();
 		this.batchSizes = DistributionSummary.builder("orderflow.orders.events.per.transaction")
 			.description("Order events committed together in one Kafka transaction (group commit)")
 			.register(meters);
+		Gauge.builder("orderflow.orders.events.queued", this.queue, BlockingQueue::size)
+			.description("Order events waiting for a transaction to take them")
+			.register(meters);
+		this.beforeCommit = beforeCommit.getIfAvailable(() -> BeforeCommit.NOTHING);
 	}
 
 	/**
@@ -106,9 +129,10 @@ class OrderEventWriter implements SmartLifecycle {
 	}
 
 	private void commit(List<Pending> batch) {
+		Map<TopicPartition, Long> written;
 		try {
-			this.kafka.executeInTransaction((operations) -> {
-				List<CompletableFuture<?>> sends = new ArrayList<>(batch.size());
+			written = this.kafka.executeInTransaction((operations) -> {
+				List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
 				for (Pending pending : batch) {
 					OrderEvent event = pending.event();
 					sends.add(operations.send(Topics.ORDERS, event.orderId().toString(), event));
@@ -116,18 +140,42 @@ class OrderEventWriter implements SmartLifecycle {
 				// Any failed send aborts the whole transaction: none of the batch is
 				// visible.
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-				return null;
+				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
+				return highestOffsets(sends);
 			});
-			this.batchSizes.record(batch.size());
-			batch.forEach((pending) -> pending.done().complete(null));
 		}
 		catch (RuntimeException ex) {
+			batch.forEach((pending) -> pending.done().completeExceptionally(ex));
+			return;
+		}
+		this.batchSizes.record(batch.size());
+		try {
+			// Costs this writer little: its producer's next transaction is refused
+			// (CONCURRENT_TRANSACTIONS) until the same markers are written anyway.
+			this.stableOffsets.awaitPast(written, this.settings.visibleWithin());
+			batch.forEach((pending) -> pending.done().complete(null));
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			IllegalStateException notVisible = new IllegalStateException(
+					"Committed, but not yet visible to read_committed readers", ex);
+			batch.forEach((pending) -> pending.done().completeExceptionally(notVisible));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			batch.forEach((pending) -> pending.done().completeExceptionally(ex));
 		}
 	}
 
+	private static Map<TopicPartition, Long> highestOffsets(List<CompletableFuture<SendResult<String, Object>>> sends) {
+		return sends.stream()
+			.map((send) -> send.join().getRecordMetadata())
+			.collect(Collectors.toMap((record) -> new TopicPartition(record.topic(), record.partition()),
+					RecordMetadata::offset, Math::max));
+	}
+
 	@Override
 	public void start() {
+		this.stableOffsets = new StableOffsets(this.admin.getConfigurationProperties());
 		this.running = true;
 		for (int i = 1; i <= this.settings.writers(); i++) {
 			Thread writer = new Thread(this::writeBatches, "orders-writer-" + i);
@@ -155,6 +203,7 @@ class OrderEventWriter implements SmartLifecycle {
 			}
 		}
 		this.writers.clear();
+		this.stableOffsets.close();
 	}
 
 	@Override

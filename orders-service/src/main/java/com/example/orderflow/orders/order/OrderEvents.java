@@ -37,16 +37,17 @@ class OrderEvents {
 	}
 
 	/**
-	 * The commit returning means every in-sync replica has the record ({@code acks=all});
-	 * anything else aborts, and an aborted or unfinished transaction never reaches a
-	 * {@code read_committed} reader, so a failure here leaves nothing half-written. Every
-	 * wait is bounded: in the queue by {@code orderflow.orders.writer.queue-timeout}, in
-	 * the transaction by the producer's {@code max.block.ms} and
-	 * {@code delivery.timeout.ms}.
+	 * Returning means the transaction with the event committed, every in-sync replica has
+	 * the record ({@code acks=all}) and a {@code read_committed} reader sees it; anything
+	 * else aborts, and an aborted or unfinished transaction never reaches such a reader,
+	 * so a failure here leaves nothing half-written. Every wait is bounded: in the queue
+	 * by {@code orderflow.orders.writer.queue-timeout}, in the transaction by the
+	 * producer's {@code max.block.ms} and {@code delivery.timeout.ms}, after the commit
+	 * by {@code orderflow.orders.writer.visible-within}.
 	 * <p>
 	 * One window stays open, as with any remote commit: if the commit times out after the
-	 * transaction coordinator has already accepted it, the caller gets a 503 for an event
-	 * that does become visible.
+	 * transaction coordinator has already accepted it, or its records do not become
+	 * visible in time, the caller gets a 503 for an event that does become visible.
 	 */
 	private void publish(OrderEvent event) {
 		OrderEventWriter.Pending pending = this.writer.write(event);

@@ -35,9 +35,13 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 	 * @param maxBatch the most events one transaction takes
 	 * @param queueTimeout how long an event may wait for a transaction to take it; then
 	 * it is withdrawn and the request answered 503
+	 * @param visibleWithin how long after its commit an event may take to become visible
+	 * to {@code read_committed} readers (the commit's markers reach each partition a
+	 * moment after the commit returns); then the request is answered 503, although the
+	 * event does become visible
 	 */
 	record Writer(@DefaultValue("2") int writers, @DefaultValue("500") int maxBatch,
-			@DefaultValue("10s") Duration queueTimeout) {
+			@DefaultValue("10s") Duration queueTimeout, @DefaultValue("10s") Duration visibleWithin) {
 
 		Writer {
 			if (writers < 1 || maxBatch < 1) {

@@ -25,8 +25,6 @@ import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -84,9 +82,6 @@ class OrdersOnKafkaTests {
 
 	@Autowired
 	private TestKafkaClients clients;
-
-	@Autowired
-	private MeterRegistry meters;
 
 	@BeforeEach
 	void connect() {
@@ -189,36 +184,6 @@ class OrdersOnKafkaTests {
 		placed.add(orderId);
 		awaitRecordsOf(orderId, 1);
 		assertThat(recordsOf(orderId)).hasSize(1);
-	}
-
-	@Test
-	void ordersPlacedAtOnceShareTransactionsAndEachIsWrittenOnce() throws Exception {
-		DistributionSummary perTransaction = this.meters.get("orderflow.orders.events.per.transaction").summary();
-		double committedBefore = perTransaction.totalAmount();
-		List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
-		for (int i = 0; i < 40; i++) {
-			burst.add(this.http.sendAsync(
-					request("/api/orders", Map.of()).POST(HttpRequest.BodyPublishers.ofString(order("c-burst-" + i)))
-						.build(),
-					HttpResponse.BodyHandlers.ofString()));
-		}
-		Set<String> orderIds = ConcurrentHashMap.newKeySet();
-		for (CompletableFuture<HttpResponse<String>> answer : burst) {
-			HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
-			assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-			orderIds.add(json.readTree(response.body()).get("orderId").asString());
-		}
-		assertThat(orderIds).hasSize(40);
-		placed.addAll(orderIds);
-		awaitVisible(placed);
-
-		Map<String, Long> written = this.clients.readCommitted(Topics.ORDERS)
-			.stream()
-			.filter((record) -> orderIds.contains(record.key()))
-			.collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
-		assertThat(written).hasSize(40).allSatisfy((orderId, records) -> assertThat(records).isOne());
-		// Every answered order was in exactly one committed transaction.
-		assertThat(perTransaction.totalAmount() - committedBefore).isEqualTo(40);
 	}
 
 	@Test
