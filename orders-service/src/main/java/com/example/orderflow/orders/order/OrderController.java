@@ -88,8 +88,10 @@ class OrderController {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> clusterUnavailable(OrderEventsUnavailableException ex, HttpServletRequest request) {
 		logger.warn("Answered 503 to {} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-				"The Kafka cluster did not acknowledge the order event, so nothing was accepted. "
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.mayStillCommit()
+				? "The Kafka cluster took the order event but did not settle its commit in time: it may still be "
+						+ "accepted. Retry later with the same Idempotency-Key."
+				: "The Kafka cluster did not acknowledge the order event, so nothing was accepted. "
 						+ "Retry later; an Idempotency-Key makes the retry safe.");
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, this.properties.retryAfter().toSeconds())))

@@ -2,6 +2,8 @@ package com.example.orderflow.orders.order;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -10,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
@@ -129,9 +131,9 @@ class OrderEventWriter implements SmartLifecycle {
 	}
 
 	private void commit(List<Pending> batch) {
-		Map<TopicPartition, Long> written;
+		AtomicReference<Map<TopicPartition, StableOffsets.Written>> written = new AtomicReference<>();
 		try {
-			written = this.kafka.executeInTransaction((operations) -> {
+			this.kafka.executeInTransaction((operations) -> {
 				List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
 				for (Pending pending : batch) {
 					OrderEvent event = pending.event();
@@ -140,37 +142,86 @@ class OrderEventWriter implements SmartLifecycle {
 				// Any failed send aborts the whole transaction: none of the batch is
 				// visible.
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+				written.set(offsets(sends));
 				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
-				return highestOffsets(sends);
+				return null;
 			});
 		}
 		catch (RuntimeException ex) {
-			batch.forEach((pending) -> pending.done().completeExceptionally(ex));
+			failed(batch, written.get(), ex);
 			return;
 		}
 		this.batchSizes.record(batch.size());
 		try {
 			// Costs this writer little: its producer's next transaction is refused
 			// (CONCURRENT_TRANSACTIONS) until the same markers are written anyway.
-			this.stableOffsets.awaitPast(written, this.settings.visibleWithin());
-			batch.forEach((pending) -> pending.done().complete(null));
+			this.stableOffsets.awaitPast(highest(written.get()), this.settings.visibleWithin());
 		}
 		catch (TimeoutException | ExecutionException ex) {
-			IllegalStateException notVisible = new IllegalStateException(
-					"Committed, but not yet visible to read_committed readers", ex);
-			batch.forEach((pending) -> pending.done().completeExceptionally(notVisible));
+			// Committed: it will be visible once the cluster writes the markers. A 503
+			// now would refuse an order that is kept.
+			logger.warn("Committed {} order events, not visible to read_committed readers within {}: {}", batch.size(),
+					this.settings.visibleWithin(), ex.getMessage());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			batch.forEach((pending) -> pending.done().completeExceptionally(ex));
+		}
+		batch.forEach((pending) -> pending.done().complete(null));
+	}
+
+	/**
+	 * A transaction that did not commit on the client. If every send was acknowledged,
+	 * the commit itself failed and may still have been taken: the log tells what became
+	 * of it before anyone is answered, so a request is never refused for an order that is
+	 * kept.
+	 */
+	private void failed(List<Pending> batch, Map<TopicPartition, StableOffsets.Written> written,
+			RuntimeException failure) {
+		if (written == null) {
+			batch.forEach((pending) -> pending.done().completeExceptionally(failure));
+			return;
+		}
+		StableOffsets.Outcome outcome;
+		try {
+			outcome = this.stableOffsets.outcome(written, this.settings.outcomeWithin());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			outcome = StableOffsets.Outcome.UNKNOWN;
+		}
+		logger.warn("The commit of {} order events failed ({}); the log says: {}", batch.size(), failure.getMessage(),
+				outcome);
+		switch (outcome) {
+			case COMMITTED -> {
+				this.batchSizes.record(batch.size());
+				batch.forEach((pending) -> pending.done().complete(null));
+			}
+			case ABORTED -> batch.forEach((pending) -> pending.done().completeExceptionally(failure));
+			case UNKNOWN -> {
+				OutcomeUnknownException unknown = new OutcomeUnknownException(
+						"The cluster did not settle the transaction within " + this.settings.outcomeWithin()
+								+ ": it may still commit these orders",
+						failure);
+				batch.forEach((pending) -> pending.done().completeExceptionally(unknown));
+			}
 		}
 	}
 
-	private static Map<TopicPartition, Long> highestOffsets(List<CompletableFuture<SendResult<String, Object>>> sends) {
-		return sends.stream()
-			.map((send) -> send.join().getRecordMetadata())
-			.collect(Collectors.toMap((record) -> new TopicPartition(record.topic(), record.partition()),
-					RecordMetadata::offset, Math::max));
+	private static Map<TopicPartition, StableOffsets.Written> offsets(
+			List<CompletableFuture<SendResult<String, Object>>> sends) {
+		Map<TopicPartition, StableOffsets.Written> offsets = new LinkedHashMap<>();
+		for (CompletableFuture<SendResult<String, Object>> send : sends) {
+			RecordMetadata record = send.join().getRecordMetadata();
+			offsets.merge(new TopicPartition(record.topic(), record.partition()),
+					new StableOffsets.Written(record.offset(), record.offset()), (a, b) -> a.including(b.lowest()));
+		}
+		return offsets;
+	}
+
+	private static Map<TopicPartition, Long> highest(Map<TopicPartition, StableOffsets.Written> written) {
+		Map<TopicPartition, Long> highest = new HashMap<>();
+		written.forEach((partition, offsets) -> highest.put(partition, offsets.highest()));
+		return highest;
 	}
 
 	@Override

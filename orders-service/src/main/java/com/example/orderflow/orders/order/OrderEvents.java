@@ -37,17 +37,20 @@ class OrderEvents {
 	}
 
 	/**
-	 * Returning means the transaction with the event committed, every in-sync replica has
-	 * the record ({@code acks=all}) and a {@code read_committed} reader sees it; anything
-	 * else aborts, and an aborted or unfinished transaction never reaches such a reader,
-	 * so a failure here leaves nothing half-written. Every wait is bounded: in the queue
-	 * by {@code orderflow.orders.writer.queue-timeout}, in the transaction by the
-	 * producer's {@code max.block.ms} and {@code delivery.timeout.ms}, after the commit
-	 * by {@code orderflow.orders.writer.visible-within}.
+	 * Returning means the transaction with the event committed and every in-sync replica
+	 * has the record ({@code acks=all}); normally a {@code read_committed} reader sees it
+	 * by then too (the writer waits up to {@code orderflow.orders.writer.visible-within}
+	 * for the markers). A failure leaves nothing half-written: an aborted or unfinished
+	 * transaction never reaches such a reader. Every wait is bounded: in the queue by
+	 * {@code orderflow.orders.writer.queue-timeout}, in the transaction by the producer's
+	 * {@code max.block.ms} and {@code delivery.timeout.ms}.
 	 * <p>
-	 * One window stays open, as with any remote commit: if the commit times out after the
-	 * transaction coordinator has already accepted it, or its records do not become
-	 * visible in time, the caller gets a 503 for an event that does become visible.
+	 * A commit that fails on the client may still have been taken by the coordinator (it
+	 * timed out while two brokers were down, say): the writer then reads the log until
+	 * the transaction is settled, up to {@code orderflow.orders.writer.outcome-within},
+	 * and answers by what it finds. One window stays open, as with any remote commit: if
+	 * the cluster has not settled it by then, the caller gets a 503 saying the event may
+	 * still become visible.
 	 */
 	private void publish(OrderEvent event) {
 		OrderEventWriter.Pending pending = this.writer.write(event);
@@ -74,7 +77,7 @@ class OrderEvents {
 
 	private static OrderEventsUnavailableException unavailable(OrderEvent event, String why, Throwable cause) {
 		return new OrderEventsUnavailableException("The cluster did not commit " + event.getClass().getSimpleName()
-				+ " of order " + event.orderId() + ": " + why, cause);
+				+ " of order " + event.orderId() + ": " + why, cause, cause instanceof OutcomeUnknownException);
 	}
 
 	private static String rootCause(Throwable exception) {

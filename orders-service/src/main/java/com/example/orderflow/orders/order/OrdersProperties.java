@@ -35,13 +35,17 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 	 * @param maxBatch the most events one transaction takes
 	 * @param queueTimeout how long an event may wait for a transaction to take it; then
 	 * it is withdrawn and the request answered 503
-	 * @param visibleWithin how long after its commit an event may take to become visible
-	 * to {@code read_committed} readers (the commit's markers reach each partition a
-	 * moment after the commit returns); then the request is answered 503, although the
-	 * event does become visible
+	 * @param visibleWithin how long the answer to a committed event waits for it to
+	 * become visible to {@code read_committed} readers (the commit's markers reach each
+	 * partition a moment after the commit returns); then it is answered anyway: the event
+	 * is committed and becomes visible once the cluster can write the markers
+	 * @param outcomeWithin how long the writer waits, after a commit that failed on the
+	 * client, for the log to tell whether the cluster committed it after all; past that
+	 * the request is answered 503 saying the order may still be committed
 	 */
 	record Writer(@DefaultValue("2") int writers, @DefaultValue("500") int maxBatch,
-			@DefaultValue("10s") Duration queueTimeout, @DefaultValue("10s") Duration visibleWithin) {
+			@DefaultValue("10s") Duration queueTimeout, @DefaultValue("10s") Duration visibleWithin,
+			@DefaultValue("30s") Duration outcomeWithin) {
 
 		Writer {
 			if (writers < 1 || maxBatch < 1) {

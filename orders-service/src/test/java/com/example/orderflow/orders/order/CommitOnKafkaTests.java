@@ -65,7 +65,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @RealKafka
-@Import(HeldCommits.class)
+@Import({ HeldCommits.class, LostCommitAnswers.class })
 class CommitOnKafkaTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(CommitOnKafkaTests.class);
@@ -91,6 +91,9 @@ class CommitOnKafkaTests {
 
 	@Autowired
 	private HeldCommits commits;
+
+	@Autowired
+	private LostCommitAnswers lostAnswers;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -144,6 +147,26 @@ class CommitOnKafkaTests {
 		HttpResponse<String> response = answer.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 		assertThat(orderIdOf(response)).isEqualTo(orderId);
+	}
+
+	/**
+	 * A commit the cluster took but whose answer was lost on the way back (it timed out
+	 * while two brokers were down, say) is a kept order: the writer reads the log until
+	 * the transaction is settled and answers 201, never a 503 that would make the client
+	 * place the order again. A writer that answered every failed commit with 503 fails
+	 * here.
+	 */
+	@Test
+	void anOrderWhoseCommitAnswerIsLostIsAnswered201BecauseTheLogShowsItCommitted() throws Exception {
+		this.lostAnswers.arm();
+		HttpResponse<String> response = placeAsync("c-lost-answer").get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+
+		assertThat(this.lostAnswers.lost()).as("the commit's answer was lost").isTrue();
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		String orderId = orderIdOf(response);
+		assertThat(this.clients.readCommitted(Topics.ORDERS).stream().filter((record) -> orderId.equals(record.key())))
+			.as("records of order %s on %s", orderId, Topics.ORDERS)
+			.hasSize(1);
 	}
 
 	/**

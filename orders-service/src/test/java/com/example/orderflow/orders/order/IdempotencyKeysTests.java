@@ -44,7 +44,7 @@ class IdempotencyKeysTests {
 	void failedPlacementLeavesTheKeyFreeForTheRetry() {
 		assertThatExceptionOfType(OrderEventsUnavailableException.class)
 			.isThrownBy(() -> this.keys.placeOnce("k", command("c-1"), () -> {
-				throw new OrderEventsUnavailableException("down", new IllegalStateException());
+				throw new OrderEventsUnavailableException("down", new IllegalStateException(), false);
 			}));
 		assertThat(this.keys.size()).isZero();
 		Order retry = this.keys.placeOnce("k", command("c-1"), this::place);

@@ -36,7 +36,7 @@ class RecordingOrderEvents extends OrderEvents {
 	private void publish(OrderEvent event) {
 		if (this.clusterDown) {
 			throw new OrderEventsUnavailableException("The cluster did not commit " + event.orderId(),
-					new IllegalStateException("cluster down (test)"));
+					new IllegalStateException("cluster down (test)"), false);
 		}
 		this.published.add(event);
 	}

@@ -1,0 +1,66 @@
+package com.example.orderflow.orders.order;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.TimeoutException;
+
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+
+/**
+ * Once armed, the next commit of the orders producer reaches the cluster and commits, and
+ * then the client reports a timeout: what a commit looks like when the coordinator took
+ * it but its answer was lost (two brokers down, say).
+ */
+@TestConfiguration(proxyBeanMethods = false)
+class LostCommitAnswers {
+
+	private final AtomicBoolean armed = new AtomicBoolean();
+
+	private final AtomicBoolean lost = new AtomicBoolean();
+
+	void arm() {
+		this.lost.set(false);
+		this.armed.set(true);
+	}
+
+	boolean lost() {
+		return this.lost.get();
+	}
+
+	@Bean
+	DefaultKafkaProducerFactoryCustomizer lostCommitAnswersOnEveryProducer() {
+		return (factory) -> addPostProcessor(factory);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private void addPostProcessor(DefaultKafkaProducerFactory factory) {
+		factory.addPostProcessor((producer) -> wrap((Producer<Object, Object>) producer));
+	}
+
+	@SuppressWarnings("unchecked")
+	private Producer<Object, Object> wrap(Producer<Object, Object> producer) {
+		return (Producer<Object, Object>) Proxy.newProxyInstance(Producer.class.getClassLoader(),
+				new Class<?>[] { Producer.class }, (proxy, method, arguments) -> {
+					Object result;
+					try {
+						result = method.invoke(producer, arguments);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+					if (method.getName().equals("commitTransaction") && this.armed.compareAndSet(true, false)) {
+						this.lost.set(true);
+						throw new TimeoutException(
+								"Timeout expired while awaiting EndTxn(true) (a test's fault: the transaction did commit)");
+					}
+					return result;
+				});
+	}
+
+}
