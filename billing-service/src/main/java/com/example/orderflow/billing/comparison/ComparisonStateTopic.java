@@ -58,7 +58,10 @@ class ComparisonStateTopic {
 		Map<String, Object> config = new HashMap<>(serviceConsumers.getConfigurationProperties());
 		config.keySet().removeIf((name) -> name.startsWith("spring.") || name.endsWith(".deserializer"));
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.put(ConsumerConfig.CLIENT_ID_CONFIG, Topics.BILLING_COMPARISON + "-state-reader");
+		// Kafka's shape consumer-<group>-<n>, which the alerts and the dashboard read the
+		// group of a lag series from: this group-less reader shows as
+		// billing-comparison-state-reader.
+		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "consumer-" + Topics.BILLING_COMPARISON + "-state-reader-0");
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		return config;

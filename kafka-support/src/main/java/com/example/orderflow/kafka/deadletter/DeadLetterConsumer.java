@@ -63,7 +63,10 @@ class DeadLetterConsumer implements SmartLifecycle {
 			.map((partition) -> new TopicPartitionOffset(partition.topic(), partition.partition()))
 			.toArray(TopicPartitionOffset[]::new));
 		properties.setGroupId(this.topic.groupId());
-		properties.setClientId(this.topic.groupId());
+		// Kafka's own shape, consumer-<group>-<n> (the container adds -<n>): the alerts
+		// and
+		// the dashboard read the group of a lag series from its client id that way.
+		properties.setClientId("consumer-" + this.topic.groupId());
 		properties.setIdleEventInterval(IDLE_CHECK.toMillis());
 		properties.setIdleBeforeDataMultiplier(1.0);
 		// Nothing is ever acknowledged, so nothing is committed: every start reads from

@@ -1,6 +1,8 @@
 package com.example.orderflow.cluster.security;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -200,6 +203,99 @@ class SecuredClusterTests {
 		String logs = brokerLogs();
 		assertThat(logs).contains("StandardAuthorizer");
 		assertThat(security.allPasswords()).allSatisfy((password) -> assertThat(logs).doesNotContain(password));
+	}
+
+	/**
+	 * The compose file's own shell, run with bash: {@code kafka-secrets} writes a
+	 * principal's files, then {@code kafka-init}'s loop gives the SCRAM file to Kafka's
+	 * config command ({@code kafka-configs.sh} is {@code kafka.admin.ConfigCommand}, from
+	 * the jar this build runs the brokers with), as the admin, against this cluster; the
+	 * password the service container would read must then log in, and a wrong one must
+	 * not. The principal is one of the test's own, so the cluster's other users keep
+	 * their passwords.
+	 */
+	@Test
+	void theComposeScramFileIsAcceptedByKafkasConfigCommandAndItsPasswordLogsIn(@TempDir Path compose)
+			throws Exception {
+		String principal = "compose-" + UUID.randomUUID().toString().substring(0, 8);
+		Path secrets = Files.createDirectories(compose.resolve("compose-secrets").resolve("principals")).getParent();
+		// kafka-secrets reads only the principal column of the matrix.
+		Path matrix = Files.writeString(compose.resolve("acl-matrix.tsv"),
+				principal + "\ttopic\tliteral\t" + Topics.ORDERS + "\tREAD\n");
+		ComposeScript secretsScript = ComposeScript.commandOf("kafka-secrets");
+		ComposeScript.Result written = ComposeScript.run(
+				String.join("\n", secretsScript.options(), secretsScript.function("password"),
+						secretsScript.loopContaining("scram.properties")),
+				Map.of("/acl-matrix.tsv", matrix), secrets, Map.of());
+		assertThat(written.exitCode()).as("kafka-secrets' loop printed:%n%s", written.output()).isZero();
+		Path principalDirectory = secrets.resolve("principals").resolve(principal);
+		assertThat(principalDirectory.resolve("ORDERFLOW_KAFKA_USERNAME")).hasContent(principal);
+		String password = Files.readString(principalDirectory.resolve("ORDERFLOW_KAFKA_PASSWORD"));
+		assertThat(password).hasSizeGreaterThanOrEqualTo(16);
+
+		ComposeScript initScript = ComposeScript.commandOf("kafka-init");
+		ComposeScript.Result applied = ComposeScript.run(
+				String.join("\n", initScript.options(), "servers=" + cluster.bootstrapServers(),
+						"tls=" + commandConfig(compose), initScript.loopContaining("kafka-configs.sh")),
+				Map.of("/secrets/principals", secrets.resolve("principals"), "/opt/kafka/bin/kafka-configs.sh",
+						kafkaConfigsCommand(compose)),
+				compose, Map.of("CLASSPATH", absoluteClasspath()));
+		// Kafka names the refused value, password and all: never in a report.
+		assertThat(applied.exitCode())
+			.as("kafka-init's loop (kafka-configs) printed:%n%s", applied.output().replace(password, "<password>"))
+			.isZero();
+
+		// Each broker learns the new credential from the metadata log, a moment after the
+		// controller accepted it.
+		await().atMost(Duration.ofSeconds(30))
+			.ignoreExceptionsMatching(
+					(thrown) -> causes(thrown).stream().anyMatch(SaslAuthenticationException.class::isInstance))
+			.untilAsserted(() -> assertThat(clusterIdSeenAs(principal, password)).isNotBlank());
+		Throwable refusal = catchThrowable(() -> clusterIdSeenAs(principal, "not-" + password));
+		assertThat(causes(refusal)).as("what was thrown: %s", refusal)
+			.hasAtLeastOneElementOfType(SaslAuthenticationException.class);
+	}
+
+	/** The admin's client settings as a file, as the compose tooling gets them. */
+	private static Path commandConfig(Path directory) throws IOException {
+		Properties properties = new Properties();
+		properties.putAll(cluster.adminClientProperties());
+		Path file = directory.resolve("admin.properties");
+		try (OutputStream out = Files.newOutputStream(file)) {
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+			properties.store(out, null);
+		}
+		return file;
+	}
+
+	/**
+	 * What {@code /opt/kafka/bin/kafka-configs.sh} does in the image: Kafka's config
+	 * command, here on this JVM's classpath (given as {@code CLASSPATH}).
+	 */
+	private static Path kafkaConfigsCommand(Path directory) throws IOException {
+		Path command = directory.resolve("kafka-configs.sh");
+		// The heap of Kafka's kafka-run-class.sh.
+		Files.writeString(command, "#!/bin/bash\nexec '%s' -Xmx256m kafka.admin.ConfigCommand \"$@\"\n"
+			.formatted(Path.of(System.getProperty("java.home"), "bin", "java")));
+		Files.setPosixFilePermissions(command, PosixFilePermissions.fromString("rwx------"));
+		return command;
+	}
+
+	/** Absolute entries: the command runs in another working directory. */
+	private static String absoluteClasspath() {
+		return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !entry.isBlank())
+			.map((entry) -> Path.of(entry).toAbsolutePath().toString())
+			.collect(Collectors.joining(File.pathSeparator));
+	}
+
+	/** Logs in as a user (any Kafka request needs it) and asks for the cluster's id. */
+	private static String clusterIdSeenAs(String user, String password) throws Exception {
+		Map<String, Object> config = clientConfig(cluster.bootstrapServers(),
+				ClusterSecurity.clientProperties(user, password, security.truststore()));
+		try (Admin client = Admin.create(config)) {
+			return client.describeCluster().clusterId().get(MAX_BLOCK_MS, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	private interface Attempt {
