@@ -78,6 +78,12 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 	private static final Set<Class<? extends Throwable>> REFUSED_FOR_GOOD = Set.of(RecordTooLargeException.class,
 			RecordBatchTooLargeException.class, InvalidRecordException.class, SerializationException.class);
 
+	/**
+	 * How long one poll may take to handle, its waits included; the rest goes back to the
+	 * next poll. Well inside {@code max.poll.interval.ms} (5 minutes by default).
+	 */
+	private static final Duration POLL_BUDGET = Duration.ofMinutes(1);
+
 	/** Back-off after a rollback, growing with rollbacks in a row. */
 	private static final Duration FIRST_ROLLBACK_PAUSE = Duration.ofMillis(100);
 
@@ -143,6 +149,13 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 		Poll poll = new Poll(messages, records, ack, Objects.requireNonNull(consumer, "consumer"), callback);
 		try {
 			while (poll.hasNext()) {
+				if (poll.age().compareTo(POLL_BUDGET) > 0) {
+					// Back-offs and due times add up: hand the rest back to the next
+					// poll,
+					// well before max.poll.interval.ms would throw this member out.
+					poll.handBackTheRest();
+					return;
+				}
 				List<Outcome> handled = handleNext(poll);
 				if (!handled.isEmpty()) {
 					write(handled, poll.consumer());
@@ -473,6 +486,8 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 
 		private long retryAt;
 
+		private final long started = System.nanoTime();
+
 		Poll(List<Message<?>> messages, List<ConsumerRecord<Object, Object>> records, @Nullable Acknowledgment ack,
 				Consumer<?, ?> consumer, Callback<Object, Object> callback) {
 			this.messages = messages;
@@ -526,6 +541,22 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 
 		Consumer<?, ?> consumer() {
 			return this.consumer;
+		}
+
+		Duration age() {
+			return Duration.ofNanos(System.nanoTime() - this.started);
+		}
+
+		/**
+		 * Sets each partition back to its first record not handled yet: everything before
+		 * it is committed, so the next poll goes on from there.
+		 */
+		void handBackTheRest() {
+			Map<TopicPartition, Long> first = new HashMap<>();
+			for (ConsumerRecord<Object, Object> record : this.records.subList(this.next, this.records.size())) {
+				first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+			}
+			first.forEach(this.consumer::seek);
 		}
 
 		Set<TopicPartition> partitions() {
