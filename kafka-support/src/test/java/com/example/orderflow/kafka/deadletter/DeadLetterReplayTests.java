@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,6 +94,9 @@ class DeadLetterReplayTests {
 
 	@Autowired
 	private ParkedRecords index;
+
+	@Autowired
+	private DeadLetterTopic deadLetterTopic;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -267,13 +271,17 @@ class DeadLetterReplayTests {
 		Map<ParkedRecordId, List<Integer>> answers = new LinkedHashMap<>();
 		ExecutorService callers = Executors.newFixedThreadPool(2);
 		try (ConfigurableApplicationContext other = startInstance()) {
-			await().atMost(WITHIN).until(other.getBean(ParkedRecords.class)::isLoaded);
+			ParkedRecords otherIndex = other.getBean(ParkedRecords.class);
+			await().atMost(WITHIN).until(otherIndex::isLoaded);
+			assertThat(otherIndex.list()).as("what the other instance lists once it says it has read the topics")
+				.extracting(ParkedRecord::id)
+				.containsAll(parked.stream().map(ParkedRecord::id).toList());
 			int otherPort = portOf(other);
 			for (ParkedRecord record : parked) {
 				CyclicBarrier together = new CyclicBarrier(2);
 				Future<Integer> here = callers.submit(() -> replayAtOnce(this.port, record, together));
 				Future<Integer> there = callers.submit(() -> replayAtOnce(otherPort, record, together));
-				answers.put(record.id(), List.of(here.get(), there.get()));
+				answers.put(record.id(), List.of(here.get(2, TimeUnit.MINUTES), there.get(2, TimeUnit.MINUTES)));
 			}
 		}
 		finally {
@@ -281,9 +289,9 @@ class DeadLetterReplayTests {
 		}
 
 		Map<ParkedRecordId, Long> copies = replayCopiesOnRetry1();
-		assertThat(parked)
+		assertThat(answers.keySet())
 			.as("replay copies on %s per parked record; answers (this instance, the other): %s", RETRY_1, answers)
-			.allSatisfy((record) -> assertThat(copies.get(record.id())).as("copies of %s", record.id()).isEqualTo(1L));
+			.allSatisfy((id) -> assertThat(copies.getOrDefault(id, 0L)).as("copies of %s", id).isOne());
 		assertThat(answers).as("answers (this instance, the other)")
 			.allSatisfy((id, statuses) -> assertThat(statuses).containsExactlyInAnyOrder(202, 409));
 		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, poisons.stream().map(OrderCreated::orderId).toList(),
@@ -293,6 +301,57 @@ class DeadLetterReplayTests {
 			.as("results once the group has committed past every copy")
 			.extracting(ResultEvent::causationId)
 			.containsExactlyInAnyOrderElementsOf(poisons.stream().map(OrderCreated::eventId).toList());
+	}
+
+	/**
+	 * "Loaded" lets replays and listings trust the index, so at the moment the index says
+	 * it is loaded it must hold every parked record and replay mark that the topics held
+	 * when it started reading, not only those of the polls it finished.
+	 */
+	@Test
+	void theIndexHoldsEveryParkedRecordAndReplayMarkTheMomentItSaysItIsLoaded() {
+		String marker = marker();
+		switchOn(Map.of("permanentMarker", marker));
+		OrderCreated first = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "DE");
+		OrderCreated second = TestOrders.created(UUID.randomUUID(), "customer-" + marker, "PL");
+		this.clients.send(Topics.ORDERS, first, second);
+		ParkedRecord replayed = awaitParked(first.orderId(), 0);
+		awaitParked(second.orderId(), 0);
+		switchFaultsOff();
+		replay(replayed).expectStatus().isAccepted();
+		Set<ParkedRecordId> parked = this.clients.readCommittedBytes(DEAD_LETTERS)
+			.stream()
+			.map((record) -> new ParkedRecordId(record.partition(), record.offset()))
+			.collect(Collectors.toSet());
+		Set<ParkedRecordId> marked = replayCopiesOnRetry1().keySet();
+
+		List<Map<ParkedRecordId, ParkedRecord.Status>> atLoaded = new CopyOnWriteArrayList<>();
+		ParkedRecords index = new ParkedRecords(3) {
+
+			@Override
+			void loaded(boolean loaded) {
+				if (loaded) {
+					atLoaded.add(list().stream().collect(Collectors.toMap(ParkedRecord::id, ParkedRecord::status)));
+				}
+				super.loaded(loaded);
+			}
+
+		};
+		DeadLetterConsumer reader = new DeadLetterConsumer(this.deadLetterTopic, index);
+		reader.start();
+		try {
+			await().atMost(WITHIN).until(index::isLoaded);
+		}
+		finally {
+			reader.stop();
+		}
+
+		assertThat(atLoaded).first().satisfies((loaded) -> {
+			assertThat(loaded.keySet()).as("parked records in the index when it said it was loaded")
+				.containsAll(parked);
+			assertThat(marked).as("replay marks in the index when it said it was loaded")
+				.allSatisfy((id) -> assertThat(loaded).containsEntry(id, ParkedRecord.Status.REPLAYED));
+		});
 	}
 
 	@Test
