@@ -61,6 +61,9 @@ public class OrderflowKafkaDefaults implements EnvironmentPostProcessor {
 		// dot, because "billing-v2." must not be a prefix of "billing-v2-live.".
 		secure.put("spring.kafka.producer.transaction-id-prefix",
 				"${" + SecuredMode.USERNAME_VARIABLE + "}.${orderflow.instance-id:${random.uuid}}-");
+		// The DLQ consumer's replay writers share one id per dead-letter partition across
+		// the group's instances: under the same prefix, named by the group.
+		secure.put("orderflow.dead-letters.replay-transaction-id-prefix", "${" + SecuredMode.USERNAME_VARIABLE + "}.");
 		return secure;
 	}
 

@@ -32,6 +32,8 @@ class SecureProfileTests {
 			.isEqualTo("https");
 		assertThat(environment.getProperty("spring.kafka.producer.transaction-id-prefix"))
 			.isEqualTo("shipping.shipping-service-2-");
+		assertThat(environment.getProperty("orderflow.dead-letters.replay-transaction-id-prefix"))
+			.isEqualTo("shipping.");
 	}
 
 	@Test
@@ -42,6 +44,7 @@ class SecureProfileTests {
 		assertThat(environment.getProperty("spring.kafka.properties.sasl.jaas.config")).isNull();
 		assertThat(environment.getProperty("spring.kafka.producer.transaction-id-prefix"))
 			.isEqualTo("shipping-service-shipping-service-2-");
+		assertThat(environment.getProperty("orderflow.dead-letters.replay-transaction-id-prefix")).isNull();
 	}
 
 	@Test

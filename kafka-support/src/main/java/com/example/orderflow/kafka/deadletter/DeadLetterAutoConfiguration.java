@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 
 /**
  * The DLQ consumer of every consumer service: it indexes the group's dead-letter topic
@@ -49,8 +49,10 @@ public class DeadLetterAutoConfiguration {
 
 	@Bean
 	Replays replays(ConsumerService service, DeadLetterTopic topic, ParkedRecords index,
-			KafkaTemplate<Object, Object> kafka, MeterRegistry meters) {
-		return new Replays(service.group(), topic, index, kafka, meters, Clock.systemUTC());
+			ProducerFactory<?, ?> producers, DeadLetterSettings settings, MeterRegistry meters) {
+		return new Replays(service.group(), topic, index,
+				new ReplayProducers(service, producers, settings.replayTransactionIdPrefix()), meters,
+				Clock.systemUTC());
 	}
 
 	/** Only where the service serves HTTP with Spring MVC. */

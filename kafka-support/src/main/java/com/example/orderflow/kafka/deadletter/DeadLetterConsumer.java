@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.example.orderflow.kafka.consumer.OrderflowHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -18,7 +17,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerAwareMessageListener;
+import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.support.TopicPartitionOffset;
@@ -123,7 +122,7 @@ class DeadLetterConsumer implements SmartLifecycle {
 	/**
 	 * Runs on the container's consumer thread only: the load progress needs no locking.
 	 */
-	private final class Reader implements ConsumerAwareMessageListener<String, byte[]>, ConsumerSeekAware {
+	private final class Reader implements BatchConsumerAwareMessageListener<String, byte[]>, ConsumerSeekAware {
 
 		/** Partitions not read up to their start-up end yet. */
 		private final Set<TopicPartition> loading = new HashSet<>();
@@ -142,16 +141,27 @@ class DeadLetterConsumer implements SmartLifecycle {
 			DeadLetterConsumer.this.index.loaded(false);
 		}
 
+		/**
+		 * A whole poll at once: the consumer's positions are past every record of it, so
+		 * whether the start-up ends are reached can only be told once all of them are in
+		 * the index. Checked after each record, a record still waiting in the same poll
+		 * (a replay mark, say) was not indexed yet when the index said it was loaded.
+		 */
 		@Override
-		public void onMessage(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
+		public void onMessage(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+			for (ConsumerRecord<String, byte[]> record : records) {
+				onRecord(record, consumer);
+			}
+			checkLoaded(consumer);
+		}
+
+		private void onRecord(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
 			try {
 				if (record.topic().equals(DeadLetterConsumer.this.topic.name())) {
 					onParked(ParkedRecord.from(record), isNew(record, consumer));
 				}
 				else {
-					OrderflowHeaders.text(record.headers(), OrderflowHeaders.REPLAYED_FROM)
-						.flatMap(ParkedRecordId::parse)
-						.ifPresent((id) -> DeadLetterConsumer.this.index.markReplayed(id, record.offset()));
+					DeadLetterConsumer.this.index.readReplayTopic(record);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -159,7 +169,6 @@ class DeadLetterConsumer implements SmartLifecycle {
 				// rest.
 				logger.error("Could not index {}-{}@{}", record.topic(), record.partition(), record.offset(), ex);
 			}
-			checkLoaded(consumer);
 		}
 
 		private void onParked(ParkedRecord parked, boolean isNew) {
@@ -197,7 +206,7 @@ class DeadLetterConsumer implements SmartLifecycle {
 				return;
 			}
 			try {
-				this.loading.removeIf((partition) -> consumer.position(partition) >= ends.get(partition));
+				this.loading.removeIf((partition) -> readToStartupEnd(consumer, partition, ends.get(partition)));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not check how far {} is read: {}", DeadLetterConsumer.this.topic.name(),
@@ -209,6 +218,15 @@ class DeadLetterConsumer implements SmartLifecycle {
 				logger.info("Read {} up to its end: {} parked records, {} of them not replayed",
 						DeadLetterConsumer.this.topic.name(), index.list().size(), index.stillParked());
 			}
+		}
+
+		private boolean readToStartupEnd(Consumer<?, ?> consumer, TopicPartition partition, long end) {
+			long position = consumer.position(partition);
+			if (partition.topic().equals(DeadLetterConsumer.this.topic.replayTopic())) {
+				// Also past a tail of transaction markers, where no record says so.
+				DeadLetterConsumer.this.index.replayTopicReadUpTo(partition.partition(), position);
+			}
+			return position >= end;
 		}
 
 		/**

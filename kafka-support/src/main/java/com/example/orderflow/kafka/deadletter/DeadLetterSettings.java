@@ -8,9 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxReplays a record parked again after this many replays stays parked: replaying
  * it once more would only park it once more
+ * @param replayTransactionIdPrefix what the transactional ids of the replay writers start
+ * with, before {@code <group>-replay-<partition>}: the same in every instance of the
+ * group, so that they fence each other (the secure profile makes it {@code <principal>.},
+ * the prefix its ACLs grant)
  */
 @ConfigurationProperties("orderflow.dead-letters")
-record DeadLetterSettings(@DefaultValue("3") int maxReplays) {
+record DeadLetterSettings(@DefaultValue("3") int maxReplays, @DefaultValue("") String replayTransactionIdPrefix) {
 
 	DeadLetterSettings {
 		if (maxReplays < 0) {

@@ -7,16 +7,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.kafka.consumer.ConsumerService;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +36,26 @@ import org.springframework.kafka.core.KafkaAdmin;
  * topic, and its first retry topic, where replays go. Values stay raw bytes, because a
  * dead-letter topic also holds bytes that never were an event.
  */
-class DeadLetterTopic {
+class DeadLetterTopic implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeadLetterTopic.class);
 
 	private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration SHORT_FETCH_WAIT = Duration.ofMillis(20);
 
 	private final ConsumerService service;
 
 	private final DefaultKafkaConsumerFactory<String, byte[]> consumers;
 
 	private final KafkaAdmin admin;
+
+	/** For the replays' offset look-ups; made at the first, closed with the service. */
+	private @Nullable Admin offsets;
+
+	private boolean closed;
 
 	DeadLetterTopic(ConsumerService service, ConsumerFactory<?, ?> serviceConsumers, KafkaAdmin admin) {
 		this.service = service;
@@ -106,6 +122,75 @@ class DeadLetterTopic {
 	}
 
 	/**
+	 * A {@code read_committed} reader of one partition of the replay topic, for the
+	 * replay marks on it, starting at an offset.
+	 */
+	Consumer<String, byte[]> replayTopicReader(int partition, long from) {
+		String clientId = groupId() + "-replay-" + partition;
+		Consumer<String, byte[]> reader = shortLivedConsumer(clientId);
+		TopicPartition replayPartition = new TopicPartition(replayTopic(), partition);
+		reader.assign(List.of(replayPartition));
+		reader.seek(replayPartition, from);
+		return reader;
+	}
+
+	/**
+	 * A consumer for one replay's reads, which waits for data only briefly: a fetch waits
+	 * up to {@code fetch.max.wait.ms} (500 ms) for data, and closing the consumer waits
+	 * for that fetch to come back, so with the default each replay took half a second
+	 * longer per consumer.
+	 */
+	private Consumer<String, byte[]> shortLivedConsumer(String clientId) {
+		Properties overrides = new Properties();
+		overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(SHORT_FETCH_WAIT.toMillis()));
+		return this.consumers.createConsumer(groupId(), clientId, null, overrides);
+	}
+
+	/**
+	 * The high watermark of a partition of the replay topic: the end of everything
+	 * written to it and acknowledged, whether its transaction is decided or not. Unlike
+	 * the last stable offset (a {@code read_committed} reader's end), it is not held back
+	 * by a transaction that is still open; a reader that got this far has seen every
+	 * record committed before the look-up.
+	 */
+	long replayTopicEnd(int partition) {
+		TopicPartition replayPartition = new TopicPartition(replayTopic(), partition);
+		try {
+			return offsets().listOffsets(Map.of(replayPartition, OffsetSpec.latest()))
+				.partitionResult(replayPartition)
+				.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+				.offset();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not look up the end of " + replayPartition + ": " + ex.getMessage(),
+					ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while looking up the end of " + replayPartition, ex);
+		}
+	}
+
+	private synchronized Admin offsets() {
+		if (this.closed) {
+			throw new IllegalStateException("Closed");
+		}
+		if (this.offsets == null) {
+			this.offsets = Admin.create(this.admin.getConfigurationProperties());
+		}
+		return this.offsets;
+	}
+
+	@Override
+	public synchronized void close() {
+		this.closed = true;
+		if (this.offsets != null) {
+			this.offsets.close(CLOSE_TIMEOUT);
+			this.offsets = null;
+		}
+	}
+
+	/**
 	 * The parked records themselves, read again from the topic with one consumer: the
 	 * index keeps only what it lists, not every payload. A record the topic no longer
 	 * holds (retention) is missing from the answer.
@@ -115,8 +200,7 @@ class DeadLetterTopic {
 		if (ids.isEmpty()) {
 			return records;
 		}
-		try (Consumer<String, byte[]> consumer = this.consumers.createConsumer(groupId(), groupId() + "-replay",
-				null)) {
+		try (Consumer<String, byte[]> consumer = shortLivedConsumer(groupId() + "-replay")) {
 			for (ParkedRecordId id : ids) {
 				fetch(consumer, id).ifPresent((record) -> records.put(id, record));
 			}

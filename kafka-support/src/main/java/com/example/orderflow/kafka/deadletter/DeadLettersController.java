@@ -2,6 +2,9 @@ package com.example.orderflow.kafka.deadletter;
 
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +24,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @RequestMapping("/admin/dead-letters")
 class DeadLettersController {
 
+	private static final Logger logger = LoggerFactory.getLogger(DeadLettersController.class);
+
 	private final ParkedRecords index;
 
 	private final Replays replays;
@@ -36,7 +41,10 @@ class DeadLettersController {
 		return this.index.list();
 	}
 
-	/** 202: the copy is on the retry topic; the group handles it from there. */
+	/**
+	 * 202: the copy is on the retry topic and visible to every {@code read_committed}
+	 * reader; the group handles it from there.
+	 */
 	@PostMapping("/{partition}/{offset}/replay")
 	ResponseEntity<Replays.ReplayReceipt> replay(@PathVariable("partition") int partition,
 			@PathVariable("offset") long offset) {
@@ -76,6 +84,7 @@ class DeadLettersController {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> failed(ReplayFailedException ex) {
+		logger.warn("Replay failed: {}", ex.getMessage(), ex);
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, "Replay failed", ex.getMessage());
 	}
 

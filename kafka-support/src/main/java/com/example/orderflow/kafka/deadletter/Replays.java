@@ -4,33 +4,24 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
-import com.example.orderflow.kafka.consumer.OrderflowHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 
 /**
  * Replays parked records into the group's first retry topic, on the partition they came
  * from, with their original key, value bytes and headers. The group's own retry listener
  * handles them again; no other group ever sees them. A parked record is replayed at most
- * once: a replay that fails again is parked again, as a new record with a higher replay
- * count.
+ * once, across every instance of the service and its restarts: each partition of the
+ * dead-letter topic has one writer at a time in the whole group ({@link ReplayWriter}). A
+ * replay that fails again is parked again, as a new record with a higher replay count.
  */
-class Replays {
+class Replays implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Replays.class);
 
@@ -43,17 +34,22 @@ class Replays {
 
 	private final ParkedRecords index;
 
-	private final KafkaTemplate<Object, Object> kafka;
+	private final ReplayProducers producers;
 
 	private final Counter replayed;
 
 	private final Clock clock;
 
-	Replays(String group, DeadLetterTopic topic, ParkedRecords index, KafkaTemplate<Object, Object> kafka,
-			MeterRegistry meters, Clock clock) {
+	/** By partition of the dead-letter topic. */
+	private final Map<Integer, ReplayWriter> writers = new ConcurrentHashMap<>();
+
+	private boolean closed;
+
+	Replays(String group, DeadLetterTopic topic, ParkedRecords index, ReplayProducers producers, MeterRegistry meters,
+			Clock clock) {
 		this.topic = topic;
 		this.index = index;
-		this.kafka = kafka;
+		this.producers = producers;
 		this.clock = clock;
 		this.replayed = Counter.builder("orderflow.events.replayed")
 			.description("Parked records replayed from the dead-letter topic into the group's retry path")
@@ -62,10 +58,9 @@ class Replays {
 	}
 
 	/**
-	 * Replays one parked record. Serialized with every other replay of this instance, so
-	 * that two requests for the same record cannot both pass the check.
+	 * Replays one parked record, unless this or another instance replayed it already.
 	 */
-	synchronized ReplayReceipt replay(ParkedRecordId id) {
+	ReplayReceipt replay(ParkedRecordId id) {
 		requireLoaded();
 		ParkedRecord parked = this.index.find(id).orElseThrow(() -> new UnknownParkedRecordException(id));
 		if (parked.status() != ParkedRecord.Status.PARKED) {
@@ -75,14 +70,18 @@ class Replays {
 		if (record == null) {
 			throw new UnknownParkedRecordException(id);
 		}
-		return send(List.of(parked), Map.of(id, record)).get(0);
+		ReplayWriter.Outcome outcome = writer(id.partition()).replay(List.of(parked), Map.of(id, record));
+		if (!outcome.refused().isEmpty()) {
+			throw new ReplayRefusedException(outcome.refused().get(0));
+		}
+		return receiptsOf(outcome).get(0);
 	}
 
 	/**
-	 * Replays every parked record that can be, in transactions of {@value #BATCH}; says
-	 * which it left and why.
+	 * Replays every parked record that can be, partition by partition, in transactions of
+	 * {@value #BATCH}; says which it left and why.
 	 */
-	synchronized ReplayReport replayAll() {
+	ReplayReport replayAll() {
 		requireLoaded();
 		List<ParkedRecord> replayable = new ArrayList<>();
 		List<ReplayReport.Skipped> skipped = new ArrayList<>();
@@ -95,26 +94,32 @@ class Replays {
 			}
 		}
 		Map<ParkedRecordId, ConsumerRecord<String, byte[]>> records = fetch(replayable);
-		List<ParkedRecord> found = new ArrayList<>();
+		Map<Integer, List<ParkedRecord>> byPartition = new TreeMap<>();
 		for (ParkedRecord parked : replayable) {
 			if (records.containsKey(parked.id())) {
-				found.add(parked);
+				byPartition.computeIfAbsent(parked.partition(), (partition) -> new ArrayList<>()).add(parked);
 			}
 			else {
 				skipped.add(ReplayReport.Skipped.of(parked, "no longer in the topic"));
 			}
 		}
 		List<ReplayReceipt> receipts = new ArrayList<>();
-		for (int from = 0; from < found.size(); from += BATCH) {
-			List<ParkedRecord> batch = found.subList(from, Math.min(found.size(), from + BATCH));
-			try {
-				receipts.addAll(send(batch, records));
+		byPartition.forEach((partition, found) -> {
+			for (int from = 0; from < found.size(); from += BATCH) {
+				List<ParkedRecord> batch = found.subList(from, Math.min(found.size(), from + BATCH));
+				try {
+					ReplayWriter.Outcome outcome = writer(partition).replay(batch, records);
+					receipts.addAll(receiptsOf(outcome));
+					outcome.refused()
+						.forEach((refused) -> skipped
+							.add(ReplayReport.Skipped.of(refused, ReplayRefusedException.reason(refused))));
+				}
+				catch (ReplayFailedException ex) {
+					throw new ReplayFailedException(ex.getMessage() + " (" + receipts.size()
+							+ " replayed before that, see GET /admin/dead-letters)", ex.getCause());
+				}
 			}
-			catch (ReplayFailedException ex) {
-				throw new ReplayFailedException(ex.getMessage() + " (" + receipts.size()
-						+ " replayed before that, see GET /admin/dead-letters)", ex.getCause());
-			}
-		}
+		});
 		logger.info("Replayed {} parked records of {}, skipped {}", receipts.size(), this.topic.name(), skipped.size());
 		return new ReplayReport(receipts.size(), receipts, skipped);
 	}
@@ -134,68 +139,36 @@ class Replays {
 		}
 	}
 
-	/**
-	 * One transaction: it commits only once every copy is on all in-sync replicas, or
-	 * none is visible. Then the records are marked replayed here at once (the reader
-	 * learns it from the retry topic too, as every other instance does).
-	 */
-	private List<ReplayReceipt> send(List<ParkedRecord> batch,
-			Map<ParkedRecordId, ConsumerRecord<String, byte[]>> records) {
-		List<CompletableFuture<SendResult<Object, Object>>> sends;
-		try {
-			sends = this.kafka.executeInTransaction((operations) -> batch.stream()
-				.map((parked) -> operations.send(copyOf(parked, records.get(parked.id()))))
-				.toList());
+	private synchronized ReplayWriter writer(int partition) {
+		if (this.closed) {
+			throw new ReplayFailedException("The service is shutting down");
 		}
-		catch (RuntimeException ex) {
-			throw new ReplayFailedException("Could not replay " + this.topic.name() + " to " + this.topic.replayTopic()
-					+ ": " + ex.getMessage(), ex);
-		}
+		return this.writers.computeIfAbsent(partition,
+				(created) -> new ReplayWriter(created, this.topic, this.index, this.producers, this.clock));
+	}
+
+	private List<ReplayReceipt> receiptsOf(ReplayWriter.Outcome outcome) {
 		List<ReplayReceipt> receipts = new ArrayList<>();
-		for (int i = 0; i < batch.size(); i++) {
-			ParkedRecord parked = batch.get(i);
-			RecordMetadata written = written(sends.get(i));
-			this.index.markReplayed(parked.id(), written.offset());
+		for (ReplayWriter.Copy copy : outcome.copied()) {
+			ParkedRecord parked = copy.parked();
 			this.replayed.increment();
 			logger.info("Replayed {} {} (key {}, replay {}) to {}-{}@{}", this.topic.name(), parked.id(), parked.key(),
-					parked.replayCount() + 1, written.topic(), written.partition(), written.offset());
-			receipts.add(new ReplayReceipt(parked.partition(), parked.offset(), written.topic(), written.partition(),
-					written.offset(), parked.replayCount() + 1));
+					parked.replayCount() + 1, this.topic.replayTopic(), parked.partition(), copy.offset());
+			receipts.add(new ReplayReceipt(parked.partition(), parked.offset(), this.topic.replayTopic(),
+					parked.partition(), copy.offset(), parked.replayCount() + 1));
 		}
 		return receipts;
 	}
 
-	/** The copy: same partition, key, value bytes and headers, plus the replay's own. */
-	private ProducerRecord<Object, Object> copyOf(ParkedRecord parked, ConsumerRecord<String, byte[]> record) {
-		return new ProducerRecord<>(this.topic.replayTopic(), record.partition(), null, record.key(), record.value(),
-				replayHeaders(record.headers(), parked.id(), parked.replayCount() + 1));
-	}
-
-	/**
-	 * The original headers (type id, {@code kafka_dlt-*} history), with the attempt of
-	 * retry topic 1, due at once, counted, and pointing back at the parked record.
-	 */
-	private Headers replayHeaders(Headers original, ParkedRecordId id, int replayCount) {
-		Headers headers = new RecordHeaders(original.toArray());
-		OrderflowHeaders.set(headers, OrderflowHeaders.ATTEMPT, 2);
-		OrderflowHeaders.set(headers, OrderflowHeaders.DUE_AT, this.clock.millis());
-		OrderflowHeaders.set(headers, OrderflowHeaders.REPLAY_COUNT, replayCount);
-		OrderflowHeaders.set(headers, OrderflowHeaders.REPLAYED_FROM, id.toString());
-		return headers;
-	}
-
-	/** Already complete: the transaction committed, so every send in it succeeded. */
-	private static RecordMetadata written(CompletableFuture<SendResult<Object, Object>> send) {
-		try {
-			return send.get(30, TimeUnit.SECONDS).getRecordMetadata();
+	/** Closes every partition's producer; a replay still running finishes first. */
+	@Override
+	public void close() {
+		List<ReplayWriter> open;
+		synchronized (this) {
+			this.closed = true;
+			open = List.copyOf(this.writers.values());
 		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("A send of a committed transaction did not complete", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
+		open.forEach(ReplayWriter::close);
 	}
 
 	/**
