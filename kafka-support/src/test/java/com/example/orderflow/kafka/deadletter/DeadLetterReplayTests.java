@@ -294,7 +294,7 @@ class DeadLetterReplayTests {
 			.allSatisfy((id) -> assertThat(copies.getOrDefault(id, 0L)).as("copies of %s", id).isOne());
 		assertThat(answers).as("answers (this instance, the other)")
 			.allSatisfy((id, statuses) -> assertThat(statuses).containsExactlyInAnyOrder(202, 409));
-		this.clients.awaitExactlyOneResultPerEvent(OUTPUT, poisons.stream().map(OrderCreated::orderId).toList(),
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, poisons.stream().map(OrderCreated::orderId).toList(),
 				poisons.stream().map(OrderCreated::eventId).toArray(UUID[]::new));
 		awaitGroupPast(copiesOnRetry1Of(parked));
 		assertThat(this.clients.resultsFor(OUTPUT, poisons.stream().map(OrderCreated::orderId).toList()))
