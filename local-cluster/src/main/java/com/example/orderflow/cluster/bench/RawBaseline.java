@@ -73,19 +73,23 @@ final class RawBaseline {
 
 	/** Fresh topics like the main ones: 6 partitions, RF 3, min.insync.replicas 2. */
 	void createTopics(int partitions) {
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
-			List<NewTopic> topics = List.of(RAW_TOPIC, END_TO_END_TOPIC, KEYED_TOPIC, TRANSACTIONAL_TOPIC)
-				.stream()
+		createTopics(this.bootstrapServers, List.of(RAW_TOPIC, END_TO_END_TOPIC, KEYED_TOPIC, TRANSACTIONAL_TOPIC),
+				partitions, this.progress);
+	}
+
+	/** Topics like the main ones: RF 3, min.insync.replicas 2. */
+	static void createTopics(String bootstrapServers, List<String> names, int partitions, Consumer<String> progress) {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			List<NewTopic> topics = names.stream()
 				.map((name) -> new NewTopic(name, partitions, LocalCluster.REPLICATION_FACTOR)
 					.configs(Map.of("min.insync.replicas", Integer.toString(LocalCluster.MIN_INSYNC_REPLICAS))))
 				.toList();
 			admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-			this.progress.accept("created %s (%d partitions, RF %d)".formatted(
-					topics.stream().map(NewTopic::name).collect(Collectors.joining(", ")), partitions,
+			progress.accept("created %s (%d partitions, RF %d)".formatted(String.join(", ", names), partitions,
 					LocalCluster.REPLICATION_FACTOR));
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("Could not create the bench topics", ex);
+			throw new IllegalStateException("Could not create the bench topics " + names, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -204,13 +208,18 @@ final class RawBaseline {
 		return BenchResults.RawLoop.of(name, value.length, threads, all.size(), seconds, Percentiles.of(all));
 	}
 
-	private static ProducerRecord<String, byte[]> record(String topic, byte[] value, List<Header> headers) {
+	static ProducerRecord<String, byte[]> record(String topic, byte[] value, List<Header> headers) {
 		return new ProducerRecord<>(topic, null, UUID.randomUUID().toString(), value, headers);
 	}
 
 	private Map<String, Object> producerConfiguration() {
+		return producerConfiguration(this.bootstrapServers);
+	}
+
+	/** acks=all and idempotent, as every producer of orderflow. */
+	static Map<String, Object> producerConfiguration(String bootstrapServers) {
 		Map<String, Object> configuration = new HashMap<>();
-		configuration.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		configuration.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		configuration.put(ProducerConfig.ACKS_CONFIG, "all");
 		configuration.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		configuration.put(ProducerConfig.CLIENT_ID_CONFIG, "orderflow-bench");
