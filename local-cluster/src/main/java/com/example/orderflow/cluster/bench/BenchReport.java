@@ -134,7 +134,10 @@ final class BenchReport {
 				"", "");
 	}
 
-	/** p50/p99 per group from the 201 to its output, against raw EndToEndLatency p99. */
+	/**
+	 * p50/p99 per group from the order event to its output, against raw EndToEndLatency
+	 * p99.
+	 */
 	private static void latencyRows(TextTable table, BenchResults.Step step, ToolOutput.EndToEndLatency e2e) {
 		for (Map.Entry<String, BenchResults.GroupFigures> group : step.groups().entrySet()) {
 			BenchResults.GroupFigures figures = group.getValue();

@@ -223,7 +223,7 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 	 * @param errors anything else, or no answer
 	 * @param acknowledgedPerSecond 201s per second of load
 	 * @param httpMs request to answer, for every request
-	 * @param groups per consumer group: acceptance (the 201) to output record
+	 * @param groups per consumer group: the order event to the output record
 	 * @param sustainable no errors, the rate sent, HTTP p99 within the limit
 	 * @param verdict why the step counts as sustainable or not
 	 * @param cpuCores per process, CPU time over the time the load ran: 1.0 is one core
@@ -256,7 +256,9 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 	 * @param outputTopic where it answers
 	 * @param matched acknowledged orders with their output found
 	 * @param missing acknowledged orders without one when the step ended
-	 * @param latencyMs from the 201 to the output record's timestamp
+	 * @param latencyMs from the OrderCreated record's timestamp (orders-service writes it
+	 * just before the commit the 201 waits for) to the output record's: an overloaded API
+	 * answers seconds after its commit, so the time the client read the 201 is no start
 	 * @param maxLag the largest lag on orders seen while the load ran
 	 * @param drainSeconds after the load, until the lag was back to the transaction
 	 * markers (-1: not within the wait)

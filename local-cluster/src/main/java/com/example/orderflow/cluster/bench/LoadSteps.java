@@ -36,9 +36,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Open-loop order load at one rate, and what it did downstream: for every acknowledged
- * order, the time from its 201 to each group's output record (the output's timestamp),
- * each group's lag on {@code orders} while the load ran and until it drained, and the CPU
- * each process of the stack used meanwhile.
+ * order, the time from its event (the OrderCreated's timestamp, written just before the
+ * commit and the 201) to each group's output record (the output's timestamp), each
+ * group's lag on {@code orders} while the load ran and until it drained, and the CPU each
+ * process of the stack used meanwhile.
  */
 final class LoadSteps implements AutoCloseable {
 
@@ -66,6 +67,12 @@ final class LoadSteps implements AutoCloseable {
 
 	/** customerId to the eventId of its OrderCreated. */
 	private final Map<String, String> eventOfCustomer = new HashMap<>();
+
+	/**
+	 * customerId to its OrderCreated's timestamp: set by orders-service when it writes
+	 * the event, just before the commit that the 201 waits for.
+	 */
+	private final Map<String, Long> eventAtOfCustomer = new HashMap<>();
 
 	/** Per output topic: causationId to the output record's timestamp. */
 	private final Map<String, Map<String, Long>> outputAt = new HashMap<>();
@@ -99,7 +106,6 @@ final class LoadSteps implements AutoCloseable {
 		Map<String, Duration> cpuBefore = cpuTimes();
 		long cpuFrom = System.nanoTime();
 		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false).start(rate, duration);
-		long epochOfStart = System.currentTimeMillis() - Math.round(running.now() * 1000);
 		running.awaitEnd();
 		OrderLoad.Result result = running.stop();
 		Map<String, Double> cpuCores = cpuCores(cpuBefore, cpuTimes(), (System.nanoTime() - cpuFrom) / 1e9);
@@ -119,8 +125,10 @@ final class LoadSteps implements AutoCloseable {
 					missing++;
 				}
 				else {
-					double acceptedAt = epochOfStart + request.answeredAt() * 1000;
-					latencies.add(output - acceptedAt);
+					// From the event, not from the moment this client read the 201: an
+					// overloaded API answers seconds after it committed, and the
+					// outputs would seem to come before their orders.
+					latencies.add((double) (output - this.eventAtOfCustomer.get(request.customerId())));
 				}
 			}
 			List<Long> samples = List.copyOf(lagSamples.getOrDefault(group.getKey(), List.of()));
@@ -312,6 +320,7 @@ final class LoadSteps implements AutoCloseable {
 			JsonNode value = OutputLedger.json(record.value());
 			if (value != null && value.hasNonNull("customerId") && value.hasNonNull("eventId")) {
 				this.eventOfCustomer.putIfAbsent(value.get("customerId").asString(), value.get("eventId").asString());
+				this.eventAtOfCustomer.putIfAbsent(value.get("customerId").asString(), record.timestamp());
 			}
 		}
 		for (Map.Entry<String, TopicReader> output : this.outputs.entrySet()) {

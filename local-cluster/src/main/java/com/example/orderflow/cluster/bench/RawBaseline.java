@@ -28,6 +28,7 @@ import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -85,8 +86,21 @@ final class RawBaseline {
 					.configs(Map.of("min.insync.replicas", Integer.toString(LocalCluster.MIN_INSYNC_REPLICAS))))
 				.toList();
 			admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-			progress.accept("created %s (%d partitions, RF %d)".formatted(String.join(", ", names), partitions,
-					LocalCluster.REPLICATION_FACTOR));
+			// Every partition's leader must know its partition before anything is
+			// written: a producer's first request that reaches a leader too early fails
+			// and is retried after a later one was taken, and then fails for good with
+			// OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, open
+			// in Kafka 4.1). Offsets are listed by each partition's leader, which retries
+			// until it knows it.
+			Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+			for (String name : names) {
+				for (int p = 0; p < partitions; p++) {
+					ends.put(new TopicPartition(name, p), OffsetSpec.latest());
+				}
+			}
+			admin.listOffsets(ends).all().get(60, TimeUnit.SECONDS);
+			progress.accept("created %s (%d partitions, RF %d), every leader serves them"
+				.formatted(String.join(", ", names), partitions, LocalCluster.REPLICATION_FACTOR));
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			throw new IllegalStateException("Could not create the bench topics " + names, ex);

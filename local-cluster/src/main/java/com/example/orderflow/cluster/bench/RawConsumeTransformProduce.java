@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.example.orderflow.events.ConsumerGroups;
@@ -111,21 +113,57 @@ final class RawConsumeTransformProduce implements AutoCloseable {
 
 	/**
 	 * A backlog: {@code records} keyed records with the given value and headers, written
-	 * by an idempotent acks=all producer before any group reads them.
+	 * by an idempotent acks=all producer before any group reads them. The groups are
+	 * given what the input really holds, counted from its end offsets (no transaction
+	 * markers on it), so a record the producer failed to write cannot hold a pass up
+	 * until its time limit.
 	 */
 	void fill(byte[] value, List<Header> headers, int records) {
 		long started = System.nanoTime();
+		AtomicInteger failed = new AtomicInteger();
+		AtomicReference<Exception> failure = new AtomicReference<>();
 		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
 				RawBaseline.producerConfiguration(this.bootstrapServers), new StringSerializer(),
 				new ByteArraySerializer())) {
 			for (int i = 0; i < records; i++) {
-				producer.send(RawBaseline.record(INPUT_TOPIC, value, headers));
+				producer.send(RawBaseline.record(INPUT_TOPIC, value, headers), (metadata, exception) -> {
+					if (exception != null) {
+						failed.incrementAndGet();
+						failure.compareAndSet(null, exception);
+					}
+				});
 			}
 			producer.flush();
 		}
-		this.written += records;
-		this.progress.accept("a backlog of %d records on %s in %.1f s".formatted(records, INPUT_TOPIC,
-				(System.nanoTime() - started) / 1e9));
+		long before = this.written;
+		this.written = inputEnd();
+		this.progress.accept("a backlog of %d records on %s in %.1f s%s"
+			.formatted(this.written - before, INPUT_TOPIC, (System.nanoTime() - started) / 1e9, (failed.get() == 0) ? ""
+					: "; %d of %d sends failed, the first with %s".formatted(failed.get(), records, failure.get())));
+	}
+
+	/** Records on the input: the sum of its partitions' end offsets. */
+	private long inputEnd() {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
+			return inputEnds(admin).values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+		}
+	}
+
+	private static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> inputEnds(Admin admin) {
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		for (int p = 0; p < Topics.PARTITIONS; p++) {
+			latest.put(new TopicPartition(INPUT_TOPIC, p), OffsetSpec.latest());
+		}
+		try {
+			return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not read the end offsets of " + INPUT_TOPIC, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
 	}
 
 	/**
@@ -186,13 +224,7 @@ final class RawConsumeTransformProduce implements AutoCloseable {
 	 */
 	boolean offsetsCommittedToEnd() {
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
-			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-			for (int p = 0; p < Topics.PARTITIONS; p++) {
-				latest.put(new TopicPartition(INPUT_TOPIC, p), OffsetSpec.latest());
-			}
-			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest)
-				.all()
-				.get(30, TimeUnit.SECONDS);
+			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = inputEnds(admin);
 			boolean atEnd = true;
 			for (GroupLoop loop : this.loops) {
 				Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(loop.groupId)
