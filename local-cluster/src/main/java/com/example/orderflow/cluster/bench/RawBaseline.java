@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,6 +60,8 @@ final class RawBaseline {
 	static final int RECORD_SIZE = 500;
 
 	private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(3);
+
+	private static final Duration TOPICS_SERVED = Duration.ofSeconds(60);
 
 	private final String bootstrapServers;
 
@@ -89,16 +92,15 @@ final class RawBaseline {
 			// Every partition's leader must know its partition before anything is
 			// written: a producer's first request that reaches a leader too early fails
 			// and is retried after a later one was taken, and then fails for good with
-			// OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, open
-			// in Kafka 4.1). Offsets are listed by each partition's leader, which retries
-			// until it knows it.
+			// OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, not
+			// fixed in Kafka 4.1). Offsets are listed by each partition's leader.
 			Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
 			for (String name : names) {
 				for (int p = 0; p < partitions; p++) {
 					ends.put(new TopicPartition(name, p), OffsetSpec.latest());
 				}
 			}
-			admin.listOffsets(ends).all().get(60, TimeUnit.SECONDS);
+			awaitServed(admin, ends);
 			progress.accept("created %s (%d partitions, RF %d), every leader serves them"
 				.formatted(String.join(", ", names), partitions, LocalCluster.REPLICATION_FACTOR));
 		}
@@ -108,6 +110,27 @@ final class RawBaseline {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * Until every partition's leader answers for it: the Admin client gives up at once on
+	 * a topic its metadata does not have yet.
+	 */
+	private static void awaitServed(Admin admin, Map<TopicPartition, OffsetSpec> partitions)
+			throws InterruptedException, TimeoutException, ExecutionException {
+		long deadline = System.nanoTime() + TOPICS_SERVED.toNanos();
+		while (true) {
+			try {
+				admin.listOffsets(partitions).all().get(TOPICS_SERVED.toSeconds(), TimeUnit.SECONDS);
+				return;
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(100);
+			}
 		}
 	}
 
