@@ -24,6 +24,7 @@ import com.example.orderflow.cluster.drill.OutputLedger.TopicReader;
 import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -33,8 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code ./demo bench}: starts its own cluster and services on free ports in a temporary
  * directory (never the demo's), and measures in this order: the stack's start time and
- * memory, raw Kafka on the same cluster, the orders API at rising rates, and the pipeline
- * at fixed rates. Prints a table of every figure beside its baseline and writes
+ * memory, raw Kafka on the same cluster (Kafka's tools, keyed producer loops, and the
+ * consumer services' consume-transform-produce shape in plain clients), the pipeline at
+ * the lowest rate, the orders API at rising rates, the highest rate every group keeps up
+ * with, and the lowest rates again with the consumer services restarted to commit one
+ * transaction per record. Prints a table of every figure beside its baseline and writes
  * {@code bench-<timestamp>.json} and {@code bench-<timestamp>.svg}.
  */
 public final class Bench {
@@ -47,8 +51,30 @@ public final class Bench {
 	/** Rising rates stop at errors or at an HTTP p99 above this. */
 	static final double HTTP_P99_EXPLODED_MS = 2000;
 
-	/** The fixed rate the pipeline is measured at besides the highest sustainable one. */
+	/** The rate every group must keep up with (issue 14), the first keep-up step. */
 	static final double PIPELINE_RATE = 1000;
+
+	/** The rate every group should keep up with. */
+	static final double KEEP_UP_AIM = 2000;
+
+	/** Keep-up steps, until the first a group misses. */
+	private static final List<Double> KEEP_UP_RATES = List.of(PIPELINE_RATE, 1500.0, KEEP_UP_AIM, 3000.0);
+
+	/**
+	 * The consumer services, restarted with one transaction per record for the
+	 * comparison; not orders-service, and not billing-v2-live, which consumes only after
+	 * a cut-over.
+	 */
+	static final List<String> CONSUMER_SERVICES = List.of(Stack.BILLING, Stack.BILLING_V2, Stack.SHIPPING, Stack.FRAUD,
+			Stack.NOTIFICATION);
+
+	/** kafka-support's ConsumerTransactionProperties: 1 is the old shape. */
+	static final String PER_RECORD_ARGUMENT = "--orderflow.consumer.transaction.max-records=1";
+
+	/**
+	 * The second per-record step: a rate one transaction per record cannot keep up with.
+	 */
+	private static final double PER_RECORD_FALLS_BEHIND = 100;
 
 	private static final Duration SERVICES_READY = Duration.ofMinutes(3);
 
@@ -140,8 +166,10 @@ public final class Bench {
 		ToolOutput.EndToEndLatency endToEnd = raw.endToEndLatency(this.quick ? 1_000 : 5_000);
 		this.progress.accept("keyed idempotent loop, %d B OrderCreated values".formatted(probe.value().length));
 		BenchResults.RawLoop keyed = raw.keyedIdempotent(probe.value(), probe.headers(), this.quick ? 30_000 : 200_000);
-		this.progress.accept("  %.0f records/s, p50 %.1f ms, p99 %.1f ms".formatted(keyed.recordsPerSecond(),
-				keyed.latencyMs().p50(), keyed.latencyMs().p99()));
+		this.progress.accept(
+				("  %.0f records/s, p50 %.1f ms, p99 %.1f ms; the physical bound: %.0f orders/s (%d" + " records each)")
+					.formatted(keyed.recordsPerSecond(), keyed.latencyMs().p50(), keyed.latencyMs().p99(),
+							keyed.recordsPerSecond() / BenchResults.RECORDS_PER_ORDER, BenchResults.RECORDS_PER_ORDER));
 		Duration transactionsFor = Duration.ofSeconds(this.quick ? 5 : 15);
 		BenchResults.RawLoop transactional = raw.keyedTransactional("keyed, one transaction per record",
 				RawBaseline.ORDERFLOW_PRODUCER, false, probe.value(), probe.headers(), 4, transactionsFor);
@@ -154,31 +182,34 @@ public final class Bench {
 				"keyed, one transaction per record with offsets, orderflow's settings", RawBaseline.ORDERFLOW_PRODUCER,
 				true, probe.value(), probe.headers(), 4, transactionsFor);
 		progress(consumerShape);
+		BenchResults.ConsumeTransformProduce ceiling = consumeTransformProduce(bootstrap, probe);
 
 		List<BenchResults.Step> ingest = new ArrayList<>();
 		List<BenchResults.Step> pipeline = new ArrayList<>();
+		List<BenchResults.Step> perRecord = new ArrayList<>();
 		double highest = 0;
-		try (LoadSteps steps = new LoadSteps(orders.baseUri(), bootstrap, this.progress)) {
+		Map<String, Long> loaded = Map.of();
+		try (LoadSteps steps = new LoadSteps(orders.baseUri(), bootstrap, this::processes, this.progress)) {
 			// A first step on a fresh stack pays for class loading, JIT and the first
 			// transactions' coordinator look-ups; it is printed but never counted.
-			this.progress.accept("== warm-up: %.0f orders/s, not counted".formatted(RATES.get(0)));
-			steps.run("warm-up", RATES.get(0), Duration.ofSeconds(this.quick ? 6 : 15),
-					Duration.ofSeconds(this.quick ? 30 : 60), HTTP_P99_LIMIT_MS);
-			Duration pipelineLength = Duration.ofSeconds(this.quick ? 10 : 30);
-			Duration pipelineDrain = Duration.ofSeconds(this.quick ? 30 : 60);
+			StepPlan warmUp = new StepPlan(RATES.get(0), seconds(6, 15), seconds(30, 60));
+			this.progress.accept("== warm-up: %.0f orders/s, not counted".formatted(warmUp.rate()));
+			run(steps, "warm-up", warmUp);
 			// (d, first part) The pipeline at the lowest rate, before the ingest steps
 			// leave the groups a backlog that would be measured instead.
-			this.progress.accept("== pipeline: from the 201 to each group's output, at %.0f orders/s on drained groups"
-				.formatted(RATES.get(0)));
-			pipeline.add(steps.run("pipeline", RATES.get(0), pipelineLength, pipelineDrain, HTTP_P99_LIMIT_MS));
+			StepPlan lowest = new StepPlan(RATES.get(0), seconds(10, 30), seconds(30, 60));
+			this.progress
+				.accept("== pipeline: from each order event to each group's output, at %.0f orders/s on drained groups"
+					.formatted(lowest.rate()));
+			pipeline.add(run(steps, "pipeline", lowest));
 			// (c) Ingest at rising rates until errors or an exploded p99.
 			this.progress.accept(("== ingest: open-loop HTTP at rising rates, until errors or p99 > %.0f ms;"
 					+ " sustainable: no errors and p99 <= %.0f ms")
 				.formatted(HTTP_P99_EXPLODED_MS, HTTP_P99_LIMIT_MS));
-			Duration stepLength = Duration.ofSeconds(this.quick ? 6 : 15);
-			Duration drain = Duration.ofSeconds(this.quick ? 20 : 40);
+			Duration ingestLength = seconds(6, 15);
+			Duration ingestDrain = seconds(20, 40);
 			for (double rate : RATES) {
-				BenchResults.Step step = steps.run("ingest", rate, stepLength, drain, HTTP_P99_LIMIT_MS);
+				BenchResults.Step step = run(steps, "ingest", new StepPlan(rate, ingestLength, ingestDrain));
 				ingest.add(step);
 				if (step.sustainable()) {
 					highest = rate;
@@ -187,26 +218,113 @@ public final class Bench {
 					break;
 				}
 			}
-			// (d) Then at the highest sustainable rate, if above the lowest, and at the
-			// issue's fixed 1,000 orders/s; whatever backlog the groups still have is
-			// printed before the step.
-			List<Double> rates = (highest > RATES.get(0)) ? List.of(highest, PIPELINE_RATE) : List.of(PIPELINE_RATE);
-			for (double rate : rates) {
-				this.progress.accept("== pipeline at %.0f orders/s; lag before it: %s".formatted(rate, steps.lags()));
-				pipeline.add(steps.run("pipeline", rate, pipelineLength, pipelineDrain, HTTP_P99_LIMIT_MS));
+			// (d) Keep-up: rising rates on drained groups, until the first step a group
+			// misses; the first, the issue's 1,000 orders/s, for longest.
+			this.progress.accept(("== keep-up: rising rates until a group misses (lag over %.0f s of orders, or not"
+					+ " drained within the drain time)")
+				.formatted(LoadSteps.BOUNDED_LAG_SECONDS));
+			steps.awaitDrainedBeforeStep(seconds(30, 60));
+			for (double rate : KEEP_UP_RATES) {
+				StepPlan keepUp = new StepPlan(rate, (rate == PIPELINE_RATE) ? seconds(20, 60) : seconds(10, 30),
+						seconds(30, 60));
+				this.progress.accept("== keep-up at %.0f orders/s for %d s; lag before it: %s".formatted(rate,
+						keepUp.length().toSeconds(), steps.lags()));
+				BenchResults.Step step = run(steps, "keep-up", keepUp);
+				pipeline.add(step);
+				if (rate == PIPELINE_RATE) {
+					loaded = residentMemory();
+					this.progress
+						.accept("RSS after the %.0f/s step: %s, %d MB in all".formatted(rate, loaded, total(loaded)));
+				}
+				if (!step.everyGroupKeptUp()) {
+					break;
+				}
+			}
+			// (e) Per record against batched: the same steps once more, the consumer
+			// services restarted with one transaction per record.
+			this.progress.accept("== per record against batched: %s again with %s".formatted(CONSUMER_SERVICES,
+					PER_RECORD_ARGUMENT));
+			steps.awaitDrainedBeforeStep(seconds(30, 60));
+			this.stack.restart(CONSUMER_SERVICES, List.of(PER_RECORD_ARGUMENT), SERVICES_READY, this.progress);
+			this.progress.accept("== per record: warm-up, %.0f orders/s, not counted".formatted(warmUp.rate()));
+			run(steps, "warm-up", warmUp);
+			for (StepPlan step : List.of(lowest, new StepPlan(PER_RECORD_FALLS_BEHIND, ingestLength, ingestDrain))) {
+				this.progress.accept("== per record at %.0f orders/s for %d s; lag before it: %s".formatted(step.rate(),
+						step.length().toSeconds(), steps.lags()));
+				perRecord.add(run(steps, "per-record", step));
 			}
 		}
-		Map<String, Long> loaded = residentMemory();
 		long launcher = Footprint.residentMegabytes(ProcessHandle.current().pid()).orElse(0);
 		BenchResults.StackFigures stackFigures = BenchResults.StackFigures.of(round((t1 - t0) / 1e9),
 				round((t2 - t1) / 1e9), round((t2 - t0) / 1e9), idle, loaded, launcher);
+		List<BenchResults.Step> earlier = new ArrayList<>(pipeline.subList(0, 1));
+		earlier.addAll(ingest);
+		BenchResults.KeepUp keepUp = BenchResults.KeepUp.of(earlier,
+				pipeline.stream().filter((step) -> step.phase().equals("keep-up")).toList(), keyed, ceiling.warm());
 		Map<String, String> machine = new LinkedHashMap<>();
 		machine.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
 		machine.put("java", System.getProperty("java.version"));
 		machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
 		return new BenchResults(DateTimeFormatter.ISO_INSTANT.format(started), this.quick, machine, stackFigures,
-				producerPerformance, endToEnd, keyed, transactional, consumerShapeDefaults, consumerShape, ingest,
-				highest, pipeline);
+				producerPerformance, endToEnd, keyed, transactional, consumerShapeDefaults, consumerShape, ceiling,
+				ingest, highest, pipeline, keepUp, perRecord);
+	}
+
+	/**
+	 * The consumer services' shape in plain clients: a backlog through every group cold,
+	 * a second one warm, then one transaction per record for a fixed time.
+	 */
+	private BenchResults.ConsumeTransformProduce consumeTransformProduce(String bootstrap, ProbeRecord probe) {
+		this.progress.accept("== baseline: consume-transform-produce in plain Kafka clients, %d groups at once"
+			.formatted(ConsumerGroups.ALL.size()));
+		int backlog = this.quick ? 5_000 : 20_000;
+		// Ten times what the passes took on a quiet machine: a pass that hits it is
+		// reported as incomplete, with the orders it got through.
+		Duration limit = seconds(60, 180);
+		try (RawConsumeTransformProduce loop = new RawConsumeTransformProduce(bootstrap, this.progress)) {
+			loop.createTopics();
+			loop.fill(probe.value(), probe.headers(), backlog);
+			BenchResults.TransactionPass cold = loop.pass("cold: first pass over a backlog, one transaction per poll",
+					RawConsumeTransformProduce.RECORDS_PER_TRANSACTION, limit);
+			loop.fill(probe.value(), probe.headers(), backlog);
+			BenchResults.TransactionPass warm = loop.pass("warm: a second backlog, one transaction per poll",
+					RawConsumeTransformProduce.RECORDS_PER_TRANSACTION, limit);
+			boolean committed = loop.offsetsCommittedToEnd();
+			this.progress.accept("  every group's offsets committed to the input's end: " + committed);
+			// More than one transaction per record gets through in the time: the groups
+			// never run out.
+			loop.fill(probe.value(), probe.headers(), this.quick ? 2_000 : 5_000);
+			BenchResults.TransactionPass perRecord = loop.pass("one transaction per record", 1, seconds(10, 20));
+			return new BenchResults.ConsumeTransformProduce(ConsumerGroups.ALL.size(), Topics.PARTITIONS,
+					RawConsumeTransformProduce.OUTPUT_BYTES, backlog, cold, warm, perRecord, committed);
+		}
+	}
+
+	private BenchResults.Step run(LoadSteps steps, String phase, StepPlan step) {
+		return steps.run(phase, step.rate(), step.length(), step.drain(), HTTP_P99_LIMIT_MS);
+	}
+
+	/**
+	 * A step's offered rate, how long it offers it and how long it waits for the drain.
+	 */
+	private record StepPlan(double rate, Duration length, Duration drain) {
+	}
+
+	private Duration seconds(int quick, int full) {
+		return Duration.ofSeconds(this.quick ? quick : full);
+	}
+
+	/** Every process whose CPU a step reports: the nodes, the services, this JVM. */
+	private Map<String, Long> processes() {
+		Map<String, Long> pids = new LinkedHashMap<>();
+		for (int node : this.cluster.layout().nodeIds()) {
+			pids.put("kafka-node-" + node, this.cluster.pid(node));
+		}
+		for (ServiceProcess service : this.stack.services()) {
+			pids.put(service.name(), service.pid());
+		}
+		pids.put("bench-launcher", ProcessHandle.current().pid());
+		return pids;
 	}
 
 	private void progress(BenchResults.RawLoop loop) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.status.TextTable;
 
@@ -34,9 +35,10 @@ final class BenchReport {
 				"cluster " + seconds(stack.clusterSeconds()), "",
 				met(stack.readySeconds() <= READY_SECONDS_TARGET, "<= " + seconds(READY_SECONDS_TARGET)));
 		table.row("stack: RSS, " + stack.rssIdleMb().size() + " processes, ready", stack.totalIdleMb() + " MB", "", "",
-				met(stack.totalIdleMb() < STACK_RSS_TARGET_MB, "< " + STACK_RSS_TARGET_MB + " MB"));
-		table.row("stack: RSS after the load", stack.totalLoadedMb() + " MB", "", "",
-				met(stack.totalLoadedMb() < STACK_RSS_TARGET_MB, "< " + STACK_RSS_TARGET_MB + " MB"));
+				met(stack.totalIdleMb() <= STACK_RSS_TARGET_MB, "<= " + STACK_RSS_TARGET_MB + " MB"));
+		table.row("stack: RSS after the %s step".formatted(perSecond(Bench.PIPELINE_RATE)),
+				stack.totalLoadedMb() + " MB", "", "",
+				met(stack.totalLoadedMb() <= STACK_RSS_TARGET_MB, "<= " + STACK_RSS_TARGET_MB + " MB"));
 		stack.rssLoadedMb()
 			.forEach((name, mb) -> table.row("  RSS " + name, mb + " MB",
 					"ready " + stack.rssIdleMb().get(name) + " MB", "", ""));
@@ -50,12 +52,16 @@ final class BenchReport {
 		BenchResults.RawLoop keyed = results.keyedIdempotent();
 		table.row("raw: " + keyed.name() + " " + keyed.recordBytes() + " B", perSecond(keyed.recordsPerSecond()),
 				latency(keyed.latencyMs()), ratio(keyed.recordsPerSecond(), pp.recordsPerSecond()) + " of PP", "");
+		BenchResults.KeepUp keepUp = results.keepUp();
+		table.row("raw: physical bound, keyed / %d records per order".formatted(BenchResults.RECORDS_PER_ORDER),
+				orders(keepUp.physicalBound()), "", "", "");
 		BenchResults.RawLoop tx = results.keyedTransactional();
 		for (BenchResults.RawLoop loop : List.of(tx, results.consumerShapeDefaults(), results.consumerShape())) {
 			table.row("raw: " + loop.name() + ", " + loop.threads() + " producers", perSecond(loop.recordsPerSecond()),
 					latency(loop.latencyMs()), ratio(loop.recordsPerSecond(), keyed.recordsPerSecond()) + " of keyed",
 					"");
 		}
+		consumeTransformProduce(table, results.consumeTransformProduce(), keepUp);
 		for (BenchResults.Step step : results.ingest()) {
 			table.row("ingest %.0f/s: HTTP p50/p99/p99.9".formatted(step.targetRate()),
 					"%.1f/%.1f/%.1f ms".formatted(step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999()),
@@ -76,28 +82,196 @@ final class BenchReport {
 			.orElse(0);
 		table.row("ingest: highest rate taken without errors (any p99)", perSecond(taken),
 				perSecond(keyed.recordsPerSecond()), ratio(taken, keyed.recordsPerSecond()), "");
+		double withinLimit = highestWithinHttpLimit(results);
+		table.row(
+				"ingest: highest rate, no errors and HTTP p99 <= %.0f ms, any step".formatted(Bench.HTTP_P99_LIMIT_MS),
+				perSecond(withinLimit), "physical bound " + orders(keepUp.physicalBound()),
+				ratio(withinLimit, keepUp.physicalBound()),
+				met(withinLimit >= Bench.PIPELINE_RATE, ">= " + perSecond(Bench.PIPELINE_RATE)));
 		for (BenchResults.Step step : results.pipeline()) {
-			for (Map.Entry<String, BenchResults.GroupFigures> group : step.groups().entrySet()) {
-				BenchResults.GroupFigures figures = group.getValue();
-				String label = "pipeline %.0f/s: %s p50/p99".formatted(step.targetRate(), group.getKey());
-				String target = "<= %.0fx".formatted(PIPELINE_P99_TARGET);
-				if (figures.matched() == 0) {
-					// No latency to show: none of the step's orders reached this group's
-					// output before the drain ended.
-					table.row(label, "no output of %d orders".formatted(figures.missing()),
-							"e2e p99 %d ms".formatted(e2e.p99()), "-", met(false, target) + lag(figures));
-					continue;
-				}
-				table.row(label, "%.0f/%.0f ms".formatted(figures.latencyMs().p50(), figures.latencyMs().p99()),
-						"e2e p99 %d ms".formatted(e2e.p99()), ratio(figures.latencyMs().p99(), e2e.p99()),
-						met(figures.latencyMs().p99() <= PIPELINE_P99_TARGET * Math.max(1, e2e.p99()), target)
-								+ lag(figures));
+			if (step.phase().equals("pipeline") || step.targetRate() == Bench.PIPELINE_RATE) {
+				latencyRows(table, step, e2e);
 			}
 		}
-		return "Results (ratios against raw Kafka measured in this run)\n" + table.render("  ");
+		for (BenchResults.Step step : results.pipeline()) {
+			if (step.phase().equals("keep-up")) {
+				keepUpRow(table, step);
+				if (step.targetRate() == Bench.PIPELINE_RATE) {
+					cpuRows(table, step, results.machine());
+				}
+			}
+		}
+		table.row("keep-up: highest rate every group keeps up with", perSecond(keepUp.highestRate()) + from(keepUp),
+				"physical bound " + orders(keepUp.physicalBound()), ratio(keepUp.highestRate(), keepUp.physicalBound()),
+				met(keepUp.highestRate() >= Bench.PIPELINE_RATE, ">= " + perSecond(Bench.PIPELINE_RATE)) + "; aim "
+						+ met(keepUp.highestRate() >= Bench.KEEP_UP_AIM, ">= " + perSecond(Bench.KEEP_UP_AIM)));
+		table.row("  the same against the raw consume-transform-produce ceiling", perSecond(keepUp.highestRate()),
+				"warm " + orders(keepUp.rawCeiling()), ratio(keepUp.highestRate(), keepUp.rawCeiling()), "");
+		String text = "Results (ratios against raw Kafka measured in this run)\n" + table.render("  ");
+		if (!results.perRecord().isEmpty()) {
+			text += "\n" + perRecordAgainstBatched(results);
+		}
+		return text;
 	}
 
-	/** Latency by offered rate: HTTP p50 and p99, and each group's p99 to its output. */
+	private static void consumeTransformProduce(TextTable table, BenchResults.ConsumeTransformProduce ctp,
+			BenchResults.KeepUp keepUp) {
+		String shape = "raw: consume-transform-produce, %d groups".formatted(ctp.groups());
+		for (BenchResults.TransactionPass pass : List.of(ctp.cold(), ctp.warm())) {
+			table.row("%s, %s".formatted(shape, pass.name()), orders(pass.ordersPerSecond()),
+					"physical bound " + orders(keepUp.physicalBound()),
+					ratio(pass.ordersPerSecond(), keepUp.physicalBound()),
+					pass.complete() ? "%d records in %.1f s, %.0f per tx".formatted(pass.orders(), pass.seconds(),
+							pass.recordsPerTransaction()) : "INCOMPLETE: time limit");
+		}
+		BenchResults.TransactionPass perRecord = ctp.perRecord();
+		table.row("%s, %s".formatted(shape, perRecord.name()), orders(perRecord.ordersPerSecond()),
+				"warm " + orders(ctp.warm().ordersPerSecond()),
+				ratio(perRecord.ordersPerSecond(), ctp.warm().ordersPerSecond()),
+				"%d transactions in %.0f s, p99 %.0f ms".formatted(perRecord.transactions(), perRecord.seconds(),
+						perRecord.transactionMs().p99()));
+		table.row("  offsets committed with the outputs, to the input's end", ctp.offsetsCommitted() ? "yes" : "NO", "",
+				"", "");
+	}
+
+	/**
+	 * p50/p99 per group from the order event to its output, against raw EndToEndLatency
+	 * p99.
+	 */
+	private static void latencyRows(TextTable table, BenchResults.Step step, ToolOutput.EndToEndLatency e2e) {
+		for (Map.Entry<String, BenchResults.GroupFigures> group : step.groups().entrySet()) {
+			BenchResults.GroupFigures figures = group.getValue();
+			String label = "%s %.0f/s: %s p50/p99".formatted(step.phase(), step.targetRate(), group.getKey());
+			String target = "<= %.0fx".formatted(PIPELINE_P99_TARGET);
+			String keptUp = ", " + keepUpVerdict(figures, step.targetRate());
+			if (figures.matched() == 0) {
+				// No latency to show: none of the step's orders reached this group's
+				// output before the drain ended.
+				table.row(label, "no output of %d orders".formatted(figures.missing()),
+						"e2e p99 %d ms".formatted(e2e.p99()), "-", met(false, target) + keptUp);
+				continue;
+			}
+			table.row(label, "%.0f/%.0f ms".formatted(figures.latencyMs().p50(), figures.latencyMs().p99()),
+					"e2e p99 %d ms".formatted(e2e.p99()), ratio(figures.latencyMs().p99(), e2e.p99()),
+					met(figures.latencyMs().p99() <= PIPELINE_P99_TARGET * Math.max(1, e2e.p99()), target) + keptUp);
+		}
+	}
+
+	/** Where the CPU went while the step offered its load. */
+	private static void cpuRows(TextTable table, BenchResults.Step step, Map<String, String> machine) {
+		double cores = step.cpuCores().values().stream().mapToDouble(Double::doubleValue).sum();
+		table.row("  CPU while %s were offered, every process".formatted(perSecond(step.targetRate())),
+				Bench.format("%.2f cores", cores), machine.getOrDefault("processors", "?") + " cores", "", "");
+		step.cpuCores()
+			.forEach((process, used) -> table.row("    CPU " + process, Bench.format("%.2f cores", used), "", "", ""));
+	}
+
+	private static void keepUpRow(TextTable table, BenchResults.Step step) {
+		List<String> missed = step.groups()
+			.entrySet()
+			.stream()
+			.filter((group) -> !group.getValue().keptUp())
+			.map((group) -> group.getKey() + " " + keepUpVerdict(group.getValue(), step.targetRate()))
+			.toList();
+		List<String> value = new ArrayList<>();
+		if (!step.takenWithoutErrors()) {
+			value.add("the API took %.0f/s, %d errors".formatted(step.acknowledgedPerSecond(), step.errors()));
+		}
+		value.addAll(missed);
+		if (value.isEmpty()) {
+			value.add("every group kept up");
+		}
+		boolean must = step.targetRate() == Bench.PIPELINE_RATE;
+		table.row("keep-up %.0f/s for %.0f s".formatted(step.targetRate(), step.seconds()), String.join("; ", value),
+				"acknowledged %.0f/s".formatted(step.acknowledgedPerSecond()), "",
+				met(step.everyGroupKeptUp(), must ? "every group (must)" : "every group"));
+	}
+
+	/**
+	 * Whether a group kept up and, if not, why: no output, lag over the limit or never
+	 * sampled, not drained.
+	 */
+	static String keepUpVerdict(BenchResults.GroupFigures group, double rate) {
+		if (group.keptUp()) {
+			return "kept up";
+		}
+		List<String> why = new ArrayList<>();
+		if (group.matched() == 0) {
+			why.add("no output");
+		}
+		if (group.lagSamples().isEmpty()) {
+			why.add("lag never sampled");
+		}
+		else if (group.maxLag() > LoadSteps.lagLimit(rate)) {
+			why.add("max lag %d > %d".formatted(group.maxLag(), LoadSteps.lagLimit(rate)));
+		}
+		if (group.drainSeconds() < 0) {
+			why.add("not drained");
+		}
+		return "MISSED (" + String.join(", ", why) + ")";
+	}
+
+	/**
+	 * The highest offered rate of any step with the batched services that had no errors
+	 * and an HTTP p99 within the limit: the ingest steps and the pipeline steps alike.
+	 */
+	static double highestWithinHttpLimit(BenchResults results) {
+		return Stream.concat(results.ingest().stream(), results.pipeline().stream())
+			.filter(BenchResults.Step::sustainable)
+			.mapToDouble(BenchResults.Step::targetRate)
+			.max()
+			.orElse(0);
+	}
+
+	/**
+	 * Per record against batched: each per-record step beside the batched step at the
+	 * same rate, group by group.
+	 */
+	static String perRecordAgainstBatched(BenchResults results) {
+		TextTable table = new TextTable();
+		table.row("rate", "group", "batched p50/p99", "batched", "per record p50/p99", "per record",
+				"p99 per record / batched");
+		for (BenchResults.Step perRecord : results.perRecord()) {
+			BenchResults.Step batched = results.stepsAt(perRecord.targetRate(), "pipeline", "ingest", "keep-up")
+				.stream()
+				.findFirst()
+				.orElse(null);
+			String rate = "%.0f/s, %.0f s".formatted(perRecord.targetRate(), perRecord.seconds());
+			for (Map.Entry<String, BenchResults.GroupFigures> group : perRecord.groups().entrySet()) {
+				BenchResults.GroupFigures slow = group.getValue();
+				BenchResults.GroupFigures fast = (batched != null) ? batched.groups().get(group.getKey()) : null;
+				if (fast == null) {
+					table.row(rate, group.getKey(), "not run", "", latency(slow),
+							keepUpVerdict(slow, perRecord.targetRate()), "-");
+					continue;
+				}
+				table.row(rate, group.getKey(), latency(fast), keepUpVerdict(fast, batched.targetRate()), latency(slow),
+						keepUpVerdict(slow, perRecord.targetRate()), (fast.matched() > 0 && slow.matched() > 0)
+								? ratio(slow.latencyMs().p99(), fast.latencyMs().p99()) : "-");
+			}
+			table.row(rate, "every group",
+					(batched != null) ? "%s step, %.0f s".formatted(batched.phase(), batched.seconds()) : "",
+					(batched != null) ? (batched.everyGroupKeptUp() ? "kept up" : "MISSED") : "", "",
+					perRecord.everyGroupKeptUp() ? "kept up" : "MISSED", "");
+		}
+		return "Per record against batched: the consumer services restarted with one transaction per record,"
+				+ " the same steps again\n" + table.render("  ");
+	}
+
+	private static String latency(BenchResults.GroupFigures group) {
+		return (group.matched() == 0) ? "no output of %d".formatted(group.missing())
+				: "%.0f/%.0f ms".formatted(group.latencyMs().p50(), group.latencyMs().p99());
+	}
+
+	private static String from(BenchResults.KeepUp keepUp) {
+		return (keepUp.fromPhase().isEmpty() || keepUp.fromPhase().equals("keep-up")) ? ""
+				: " (a shorter %s step)".formatted(keepUp.fromPhase());
+	}
+
+	/**
+	 * Latency by offered rate: HTTP p50 and p99, each group's p99 to its output with the
+	 * batched services, and dashed in the same colour with one transaction per record.
+	 */
 	static String chart(BenchResults results) {
 		List<BenchResults.Step> steps = new ArrayList<>(results.ingest());
 		steps.addAll(results.pipeline());
@@ -113,24 +287,33 @@ final class BenchReport {
 					.stream()
 					.map((step) -> new LatencyChart.Point(step.targetRate(), step.httpMs().p99()))
 					.toList()));
+		Map<String, Integer> colours = new LinkedHashMap<>();
+		p99ByGroup(steps).forEach((group, points) -> {
+			colours.put(group, series.size());
+			series.add(new LatencyChart.Series(group + " p99", points));
+		});
+		series.add(new LatencyChart.Series("raw EndToEndLatency p99",
+				steps.stream()
+					.map((step) -> new LatencyChart.Point(step.targetRate(), results.endToEndLatency().p99()))
+					.distinct()
+					.toList()));
+		List<BenchResults.Step> perRecord = new ArrayList<>(results.perRecord());
+		perRecord.sort(Bench.byRate());
+		p99ByGroup(perRecord)
+			.forEach((group, points) -> series.add(new LatencyChart.Series(group + " p99, tx per record", points,
+					colours.getOrDefault(group, series.size()), true)));
+		return LatencyChart.svg("orderflow bench " + results.startedAt() + ": latency by offered rate", series,
+				Bench.HTTP_P99_LIMIT_MS);
+	}
+
+	private static Map<String, List<LatencyChart.Point>> p99ByGroup(List<BenchResults.Step> steps) {
 		Map<String, List<LatencyChart.Point>> byGroup = new LinkedHashMap<>();
 		for (BenchResults.Step step : steps) {
 			step.groups()
 				.forEach((group, figures) -> byGroup.computeIfAbsent(group, (key) -> new ArrayList<>())
 					.add(new LatencyChart.Point(step.targetRate(), figures.latencyMs().p99())));
 		}
-		byGroup.forEach((group, points) -> series.add(new LatencyChart.Series(group + " p99", points)));
-		series.add(new LatencyChart.Series("raw EndToEndLatency p99",
-				steps.stream()
-					.map((step) -> new LatencyChart.Point(step.targetRate(), results.endToEndLatency().p99()))
-					.distinct()
-					.toList()));
-		return LatencyChart.svg("orderflow bench " + results.startedAt() + ": latency by offered rate", series,
-				Bench.HTTP_P99_LIMIT_MS);
-	}
-
-	private static String lag(BenchResults.GroupFigures figures) {
-		return figures.lagBounded() ? ", lag bounded" : ", LAG UNBOUNDED (max %d)".formatted(figures.maxLag());
+		return byGroup;
 	}
 
 	private static String met(boolean met, String target) {
@@ -143,6 +326,10 @@ final class BenchReport {
 
 	private static String perSecond(double rate) {
 		return Bench.format("%.0f/s", rate);
+	}
+
+	private static String orders(double rate) {
+		return Bench.format("%.0f orders/s", rate);
 	}
 
 	private static String latency(Percentiles percentiles) {

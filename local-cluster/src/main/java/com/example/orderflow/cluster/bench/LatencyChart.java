@@ -10,13 +10,13 @@ import java.util.Locale;
  */
 final class LatencyChart {
 
-	private static final int WIDTH = 900;
+	private static final int WIDTH = 1000;
 
 	private static final int HEIGHT = 520;
 
 	private static final int LEFT = 70;
 
-	private static final int RIGHT = 230;
+	private static final int RIGHT = 300;
 
 	private static final int TOP = 40;
 
@@ -28,8 +28,21 @@ final class LatencyChart {
 	private LatencyChart() {
 	}
 
-	/** One line: a name and its points. */
-	record Series(String name, List<Point> points) {
+	/**
+	 * One line: a name and its points.
+	 *
+	 * @param name in the legend
+	 * @param points rate and latency
+	 * @param colour the index of its colour, negative for its position among the series
+	 * @param dashed a dashed line with hollow points, as for a second mode of a line
+	 * drawn solid in the same colour
+	 */
+	record Series(String name, List<Point> points, int colour, boolean dashed) {
+
+		Series(String name, List<Point> points) {
+			this(name, points, -1, false);
+		}
+
 	}
 
 	/** Rate in orders per second, latency in milliseconds. */
@@ -94,26 +107,27 @@ final class LatencyChart {
 		}
 		for (int i = 0; i < series.size(); i++) {
 			Series line = series.get(i);
-			String colour = COLOURS[i % COLOURS.length];
+			String colour = COLOURS[((line.colour() >= 0) ? line.colour() : i) % COLOURS.length];
+			String dash = line.dashed() ? " stroke-dasharray=\"5 3\"" : "";
 			List<Point> points = line.points().stream().filter(LatencyChart::drawable).toList();
 			StringBuilder path = new StringBuilder();
 			for (Point point : points) {
 				path.append(format("%.1f,%.1f ", x.at(point.rate()), y.at(point.ms())));
 			}
 			if (points.size() > 1) {
-				svg.append(format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n", colour,
-						path.toString().trim()));
+				svg.append(format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>\n",
+						colour, dash, path.toString().trim()));
 			}
 			for (Point point : points) {
 				svg.append(format(
-						"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: %s/s, %s ms</title>"
-								+ "</circle>\n",
-						x.at(point.rate()), y.at(point.ms()), colour, escape(line.name()), label(point.rate()),
-						label(point.ms())));
+						"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" stroke=\"%s\"><title>%s: %s/s, %s ms"
+								+ "</title></circle>\n",
+						x.at(point.rate()), y.at(point.ms()), line.dashed() ? "white" : colour, colour,
+						escape(line.name()), label(point.rate()), label(point.ms())));
 			}
 			int legendY = TOP + 10 + i * 18;
-			svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>\n",
-					WIDTH - RIGHT + 15, legendY, WIDTH - RIGHT + 35, legendY, colour));
+			svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>\n",
+					WIDTH - RIGHT + 15, legendY, WIDTH - RIGHT + 35, legendY, colour, dash));
 			svg.append(format("<text x=\"%d\" y=\"%d\">%s</text>\n", WIDTH - RIGHT + 40, legendY + 4,
 					escape(line.name())));
 		}

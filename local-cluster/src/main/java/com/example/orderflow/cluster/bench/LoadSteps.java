@@ -3,6 +3,7 @@ package com.example.orderflow.cluster.bench;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.example.orderflow.cluster.drill.OrderLoad;
 import com.example.orderflow.cluster.drill.OutputLedger;
@@ -33,8 +36,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Open-loop order load at one rate, and what it did downstream: for every acknowledged
- * order, the time from its 201 to each group's output record (the output's timestamp),
- * and each group's lag on {@code orders} while the load ran and until it drained.
+ * order, the time from its event (the OrderCreated's timestamp, written just before the
+ * commit and the 201) to each group's output record (the output's timestamp), each
+ * group's lag on {@code orders} while the load ran and until it drained, and the CPU each
+ * process of the stack used meanwhile.
  */
 final class LoadSteps implements AutoCloseable {
 
@@ -45,11 +50,14 @@ final class LoadSteps implements AutoCloseable {
 	private static final long DRAINED_LAG = Topics.PARTITIONS;
 
 	/** Lag above this many seconds of orders is no longer "keeping up". */
-	private static final double BOUNDED_LAG_SECONDS = 5;
+	static final double BOUNDED_LAG_SECONDS = 5;
 
 	private final URI ordersService;
 
 	private final Consumer<String> progress;
+
+	/** Name to PID of every process whose CPU time a step reports, read at each step. */
+	private final Supplier<Map<String, Long>> processes;
 
 	private final Admin admin;
 
@@ -60,11 +68,19 @@ final class LoadSteps implements AutoCloseable {
 	/** customerId to the eventId of its OrderCreated. */
 	private final Map<String, String> eventOfCustomer = new HashMap<>();
 
+	/**
+	 * customerId to its OrderCreated's timestamp: set by orders-service when it writes
+	 * the event, just before the commit that the 201 waits for.
+	 */
+	private final Map<String, Long> eventAtOfCustomer = new HashMap<>();
+
 	/** Per output topic: causationId to the output record's timestamp. */
 	private final Map<String, Map<String, Long>> outputAt = new HashMap<>();
 
-	LoadSteps(URI ordersService, String bootstrapServers, Consumer<String> progress) {
+	LoadSteps(URI ordersService, String bootstrapServers, Supplier<Map<String, Long>> processes,
+			Consumer<String> progress) {
 		this.ordersService = ordersService;
+		this.processes = processes;
 		this.progress = progress;
 		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
 		this.orders = new TopicReader(bootstrapServers, Topics.ORDERS).fromNow();
@@ -78,19 +94,22 @@ final class LoadSteps implements AutoCloseable {
 	 * @param httpLimitMs the p99 of a sustainable step
 	 */
 	BenchResults.Step run(String phase, double rate, Duration duration, Duration drain, double httpLimitMs) {
-		Map<String, Long> maxLag = new ConcurrentHashMap<>();
+		Map<String, List<Long>> lagSamples = new ConcurrentHashMap<>();
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "bench-lag");
 			thread.setDaemon(true);
 			return thread;
 		});
-		sampler.scheduleWithFixedDelay(() -> lags().forEach((group, lag) -> maxLag.merge(group, lag, Math::max)), 0, 1,
-				TimeUnit.SECONDS);
+		sampler.scheduleWithFixedDelay(() -> lags().forEach((group, lag) -> lagSamples
+			.computeIfAbsent(group, (key) -> Collections.synchronizedList(new ArrayList<>()))
+			.add(lag)), 0, 1, TimeUnit.SECONDS);
+		Map<String, Duration> cpuBefore = cpuTimes();
+		long cpuFrom = System.nanoTime();
 		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false).start(rate, duration);
-		long epochOfStart = System.currentTimeMillis() - Math.round(running.now() * 1000);
 		running.awaitEnd();
 		OrderLoad.Result result = running.stop();
-		sampler.shutdownNow();
+		Map<String, Double> cpuCores = cpuCores(cpuBefore, cpuTimes(), (System.nanoTime() - cpuFrom) / 1e9);
+		stop(sampler);
 		Map<String, Double> drainSeconds = awaitDrained(drain);
 		readNew();
 		List<OrderLoad.Request> acknowledged = result.acknowledged();
@@ -106,15 +125,18 @@ final class LoadSteps implements AutoCloseable {
 					missing++;
 				}
 				else {
-					double acceptedAt = epochOfStart + request.answeredAt() * 1000;
-					latencies.add(output - acceptedAt);
+					// From the event, not from the moment this client read the 201: an
+					// overloaded API answers seconds after it committed, and the
+					// outputs would seem to come before their orders.
+					latencies.add((double) (output - this.eventAtOfCustomer.get(request.customerId())));
 				}
 			}
-			long lagSeen = maxLag.getOrDefault(group.getKey(), 0L);
+			List<Long> samples = List.copyOf(lagSamples.getOrDefault(group.getKey(), List.of()));
 			double drained = drainSeconds.getOrDefault(group.getKey(), -1.0);
-			boolean bounded = drained >= 0 && lagSeen <= Math.max(DRAINED_LAG, rate * BOUNDED_LAG_SECONDS);
-			groups.put(group.getKey(), new BenchResults.GroupFigures(group.getValue(), latencies.size(), missing,
-					Percentiles.of(latencies), lagSeen, drained, bounded));
+			groups.put(group.getKey(),
+					new BenchResults.GroupFigures(group.getValue(), latencies.size(), missing,
+							Percentiles.of(latencies), samples.stream().mapToLong(Long::longValue).max().orElse(0),
+							drained, lagBounded(samples, drained, rate), samples));
 		}
 		Percentiles http = Percentiles
 			.of(result.requests().stream().map((request) -> request.seconds() * 1000).toList());
@@ -135,21 +157,111 @@ final class LoadSteps implements AutoCloseable {
 		}
 		BenchResults.Step step = new BenchResults.Step(phase, rate, result.seconds(), result.sent(),
 				acknowledged.size(), errors, acknowledged.size() / Math.max(0.001, result.seconds()), http, groups,
-				verdict.equals("ok"), verdict);
+				verdict.equals("ok"), verdict, cpuCores);
 		this.progress.accept(describe(step));
 		return step;
+	}
+
+	/**
+	 * Whether a group kept its lag bounded: sampled at least once while the load ran,
+	 * never more than {@link #lagLimit} behind, and drained after it. No sample is no
+	 * evidence, so not bounded.
+	 * @param samples the lag once a second while the load ran
+	 * @param drainSeconds after the load until drained, negative if it did not drain
+	 * @param rate orders per second offered
+	 */
+	static boolean lagBounded(List<Long> samples, double drainSeconds, double rate) {
+		return !samples.isEmpty() && drainSeconds >= 0 && Collections.max(samples) <= lagLimit(rate);
+	}
+
+	/** The most a group may be behind and still keep up: a few seconds of orders. */
+	static long lagLimit(double rate) {
+		return Math.max(DRAINED_LAG, Math.round(rate * BOUNDED_LAG_SECONDS));
 	}
 
 	static String describe(BenchResults.Step step) {
 		String groups = step.groups()
 			.entrySet()
 			.stream()
-			.map((group) -> "%s p50 %.0f p99 %.0f%s".formatted(group.getKey(), group.getValue().latencyMs().p50(),
-					group.getValue().latencyMs().p99(), group.getValue().lagBounded() ? "" : " (lag unbounded)"))
+			.map((group) -> describe(group.getKey(), group.getValue()))
+			.collect(Collectors.joining("; "));
+		String cpu = step.cpuCores()
+			.entrySet()
+			.stream()
+			.map((process) -> "%s %.2f".formatted(process.getKey(), process.getValue()))
 			.collect(Collectors.joining(", "));
-		return "%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f p99.9 %.1f ms: %s; to output: %s"
+		return ("%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f p99.9 %.1f ms: %s; every group"
+				+ " kept up: %s; to output: %s; CPU cores while the load ran: %s")
 			.formatted(step.phase(), step.targetRate(), step.sent(), step.acknowledged(), step.acknowledgedPerSecond(),
-					step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999(), step.verdict(), groups);
+					step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999(), step.verdict(),
+					step.everyGroupKeptUp() ? "yes" : "NO", groups, cpu);
+	}
+
+	private static String describe(String name, BenchResults.GroupFigures group) {
+		String drained = (group.drainSeconds() >= 0) ? "drained after %.1f s".formatted(group.drainSeconds())
+				: "not drained";
+		String line = "%s p50 %.0f p99 %.0f ms, %d without output, max lag %d, %s, %s".formatted(name,
+				group.latencyMs().p50(), group.latencyMs().p99(), group.missing(), group.maxLag(), drained,
+				group.keptUp() ? "kept up" : "MISSED");
+		return group.keptUp() ? line : line + " (lag every 5 s: " + lagTrail(group.lagSamples(), 5) + ")";
+	}
+
+	/** Every {@code every}-th sample and the last, for a line of progress. */
+	static String lagTrail(List<Long> samples, int every) {
+		return IntStream.range(0, samples.size())
+			.filter((index) -> index % every == 0 || index == samples.size() - 1)
+			.mapToObj((index) -> Long.toString(samples.get(index)))
+			.collect(Collectors.joining(" "));
+	}
+
+	/**
+	 * Waits until every group is drained or the timeout passes, so a step starts on
+	 * groups without a backlog from the one before; says how long it took or what is
+	 * left.
+	 */
+	void awaitDrainedBeforeStep(Duration timeout) {
+		long started = System.nanoTime();
+		Map<String, Double> drained = awaitDrained(timeout);
+		if (drained.size() == ConsumerGroups.ALL.size()) {
+			this.progress.accept("every group drained after %.1f s".formatted((System.nanoTime() - started) / 1e9));
+		}
+		else {
+			this.progress
+				.accept("not every group drained within %d s; lag now: %s".formatted(timeout.toSeconds(), lags()));
+		}
+	}
+
+	private Map<String, Duration> cpuTimes() {
+		Map<String, Duration> times = new LinkedHashMap<>();
+		this.processes.get()
+			.forEach((name, pid) -> ProcessHandle.of(pid)
+				.flatMap((process) -> process.info().totalCpuDuration())
+				.ifPresent((cpu) -> times.put(name, cpu)));
+		return times;
+	}
+
+	/** CPU time used between two readings, over the wall time between them. */
+	static Map<String, Double> cpuCores(Map<String, Duration> before, Map<String, Duration> after, double seconds) {
+		Map<String, Double> cores = new LinkedHashMap<>();
+		after.forEach((name, cpu) -> {
+			Duration earlier = before.get(name);
+			if (earlier != null && seconds > 0) {
+				cores.put(name, Math.round(cpu.minus(earlier).toNanos() / 1e9 / seconds * 100) / 100.0);
+			}
+		});
+		return cores;
+	}
+
+	private static void stop(ScheduledExecutorService sampler) {
+		// Cancels the next samples; one in flight finishes before the samples are read.
+		sampler.shutdown();
+		try {
+			sampler.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
 	}
 
 	/** Seconds after which each group's lag was down to the commit markers. */
@@ -208,6 +320,7 @@ final class LoadSteps implements AutoCloseable {
 			JsonNode value = OutputLedger.json(record.value());
 			if (value != null && value.hasNonNull("customerId") && value.hasNonNull("eventId")) {
 				this.eventOfCustomer.putIfAbsent(value.get("customerId").asString(), value.get("eventId").asString());
+				this.eventAtOfCustomer.putIfAbsent(value.get("customerId").asString(), record.timestamp());
 			}
 		}
 		for (Map.Entry<String, TopicReader> output : this.outputs.entrySet()) {

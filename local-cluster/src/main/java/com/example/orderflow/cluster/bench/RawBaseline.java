@@ -28,12 +28,14 @@ import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,6 +61,8 @@ final class RawBaseline {
 
 	private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(3);
 
+	private static final Duration TOPICS_SERVED = Duration.ofSeconds(60);
+
 	private final String bootstrapServers;
 
 	private final Path logDirectory;
@@ -73,23 +77,60 @@ final class RawBaseline {
 
 	/** Fresh topics like the main ones: 6 partitions, RF 3, min.insync.replicas 2. */
 	void createTopics(int partitions) {
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
-			List<NewTopic> topics = List.of(RAW_TOPIC, END_TO_END_TOPIC, KEYED_TOPIC, TRANSACTIONAL_TOPIC)
-				.stream()
+		createTopics(this.bootstrapServers, List.of(RAW_TOPIC, END_TO_END_TOPIC, KEYED_TOPIC, TRANSACTIONAL_TOPIC),
+				partitions, this.progress);
+	}
+
+	/** Topics like the main ones: RF 3, min.insync.replicas 2. */
+	static void createTopics(String bootstrapServers, List<String> names, int partitions, Consumer<String> progress) {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			List<NewTopic> topics = names.stream()
 				.map((name) -> new NewTopic(name, partitions, LocalCluster.REPLICATION_FACTOR)
 					.configs(Map.of("min.insync.replicas", Integer.toString(LocalCluster.MIN_INSYNC_REPLICAS))))
 				.toList();
 			admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-			this.progress.accept("created %s (%d partitions, RF %d)".formatted(
-					topics.stream().map(NewTopic::name).collect(Collectors.joining(", ")), partitions,
-					LocalCluster.REPLICATION_FACTOR));
+			// Every partition's leader must know its partition before anything is
+			// written: a producer's first request that reaches a leader too early fails
+			// and is retried after a later one was taken, and then fails for good with
+			// OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, not
+			// fixed in Kafka 4.1). Offsets are listed by each partition's leader.
+			Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+			for (String name : names) {
+				for (int p = 0; p < partitions; p++) {
+					ends.put(new TopicPartition(name, p), OffsetSpec.latest());
+				}
+			}
+			awaitServed(admin, ends);
+			progress.accept("created %s (%d partitions, RF %d), every leader serves them"
+				.formatted(String.join(", ", names), partitions, LocalCluster.REPLICATION_FACTOR));
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("Could not create the bench topics", ex);
+			throw new IllegalStateException("Could not create the bench topics " + names, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * Until every partition's leader answers for it: the Admin client gives up at once on
+	 * a topic its metadata does not have yet.
+	 */
+	private static void awaitServed(Admin admin, Map<TopicPartition, OffsetSpec> partitions)
+			throws InterruptedException, TimeoutException, ExecutionException {
+		long deadline = System.nanoTime() + TOPICS_SERVED.toNanos();
+		while (true) {
+			try {
+				admin.listOffsets(partitions).all().get(TOPICS_SERVED.toSeconds(), TimeUnit.SECONDS);
+				return;
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(100);
+			}
 		}
 	}
 
@@ -204,13 +245,18 @@ final class RawBaseline {
 		return BenchResults.RawLoop.of(name, value.length, threads, all.size(), seconds, Percentiles.of(all));
 	}
 
-	private static ProducerRecord<String, byte[]> record(String topic, byte[] value, List<Header> headers) {
+	static ProducerRecord<String, byte[]> record(String topic, byte[] value, List<Header> headers) {
 		return new ProducerRecord<>(topic, null, UUID.randomUUID().toString(), value, headers);
 	}
 
 	private Map<String, Object> producerConfiguration() {
+		return producerConfiguration(this.bootstrapServers);
+	}
+
+	/** acks=all and idempotent, as every producer of orderflow. */
+	static Map<String, Object> producerConfiguration(String bootstrapServers) {
 		Map<String, Object> configuration = new HashMap<>();
-		configuration.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		configuration.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		configuration.put(ProducerConfig.ACKS_CONFIG, "all");
 		configuration.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		configuration.put(ProducerConfig.CLIENT_ID_CONFIG, "orderflow-bench");

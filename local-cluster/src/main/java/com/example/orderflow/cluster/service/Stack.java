@@ -1,5 +1,8 @@
 package com.example.orderflow.cluster.service;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,10 +121,14 @@ public final class Stack implements AutoCloseable {
 	}
 
 	private void awaitReady(Duration timeout, Consumer<String> progress) {
+		awaitReady(services(), timeout, progress);
+	}
+
+	private static void awaitReady(List<ServiceProcess> services, Duration timeout, Consumer<String> progress) {
 		long started = System.nanoTime();
 		long deadline = started + timeout.toNanos();
 		long nextNote = started + STILL_WAITING.toNanos();
-		List<ServiceProcess> waiting = new ArrayList<>(this.services.values());
+		List<ServiceProcess> waiting = new ArrayList<>(services);
 		while (!waiting.isEmpty()) {
 			for (ServiceProcess service : List.copyOf(waiting)) {
 				if (service.isReady()) {
@@ -211,6 +218,50 @@ public final class Stack implements AutoCloseable {
 			ServiceProcess instance = ServiceProcess.start(spec, this.logDirectory, this.bootstrapServers);
 			this.services.put(spec.name(), instance);
 			return instance;
+		}
+	}
+
+	/**
+	 * Stops services together and starts each again as the same instance (name, port,
+	 * instance id, environment) with more arguments, such as another setting of one
+	 * property, and returns when all are ready. Each one's log so far is kept as
+	 * {@code <name>.<n>.log}, the first free n.
+	 * @param names services of this stack
+	 * @param moreArgs added to each service's own arguments
+	 */
+	public List<ServiceProcess> restart(List<String> names, List<String> moreArgs, Duration timeout,
+			Consumer<String> progress) {
+		List<ServiceProcess> restarted = new ArrayList<>();
+		synchronized (this.services) {
+			List<ServiceProcess> old = names.stream().map(this::service).toList();
+			Termination.together(old.stream().map(ServiceProcess::handle).toList(), STOP_GRACE);
+			for (ServiceProcess service : old) {
+				service.pidFile().delete();
+				keepLog(service.logFile());
+				ServiceProcess.Spec spec = service.spec().with(moreArgs, Map.of());
+				ServiceProcess started = ServiceProcess.start(spec, this.logDirectory, this.bootstrapServers);
+				this.services.put(spec.name(), started);
+				restarted.add(started);
+			}
+		}
+		progress.accept("restarted %s with %s, waiting until each is ready".formatted(names(restarted), moreArgs));
+		awaitReady(restarted, timeout, progress);
+		return restarted;
+	}
+
+	private static void keepLog(Path logFile) {
+		String name = logFile.getFileName().toString().replaceFirst("\\.log$", "");
+		for (int n = 1;; n++) {
+			Path kept = logFile.resolveSibling(name + "." + n + ".log");
+			if (!Files.exists(kept)) {
+				try {
+					Files.move(logFile, kept);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Could not keep " + logFile, ex);
+				}
+				return;
+			}
 		}
 	}
 

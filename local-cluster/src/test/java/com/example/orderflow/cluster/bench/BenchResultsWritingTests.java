@@ -2,6 +2,8 @@ package com.example.orderflow.cluster.bench;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.within;
 
 class BenchResultsWritingTests {
 
@@ -42,6 +46,31 @@ class BenchResultsWritingTests {
 	}
 
 	@Test
+	void jsonHasTheCeilingTheKeepUpVerdictsAndThePerRecordSteps() {
+		JsonNode json = JsonMapper.builder().build().readTree(results().toJson());
+
+		JsonNode ctp = json.path("consumeTransformProduce");
+		assertThat(ctp.path("warm").path("ordersPerSecond").asDouble()).isCloseTo(2352.9, within(0.1));
+		assertThat(ctp.path("warm").path("recordsPerTransaction").asDouble()).isCloseTo(190.5, within(0.1));
+		assertThat(ctp.path("perRecord").path("maxRecordsPerTransaction").asInt()).isEqualTo(1);
+		assertThat(ctp.path("offsetsCommitted").asBoolean()).isTrue();
+		JsonNode keepUp = json.path("keepUp");
+		assertThat(keepUp.path("highestRate").asDouble()).isEqualTo(1000);
+		assertThat(keepUp.path("missedAt").asDouble()).isEqualTo(1500);
+		assertThat(keepUp.path("physicalBound").asDouble()).isEqualTo(2500);
+		assertThat(keepUp.path("shareOfRawCeiling").asDouble()).isCloseTo(0.425, within(0.001));
+		JsonNode missed = json.path("pipeline").get(2);
+		assertThat(missed.path("phase").asString()).isEqualTo("keep-up");
+		assertThat(missed.path("everyGroupKeptUp").asBoolean()).isFalse();
+		assertThat(missed.path("groups").path("fraud-service").path("keptUp").asBoolean()).isFalse();
+		assertThat(missed.path("groups").path("fraud-service").path("lagSamples")).hasSize(4);
+		assertThat(missed.path("groups").path("billing-service").path("keptUp").asBoolean()).isTrue();
+		assertThat(missed.path("cpuCores").path("kafka-node-1").asDouble()).isEqualTo(0.4);
+		assertThat(json.path("perRecord").get(0).path("groups").path("fraud-service").path("keptUp").asBoolean())
+			.isFalse();
+	}
+
+	@Test
 	void chartIsWellFormedSvgWithALinePerSeries() throws Exception {
 		String svg = BenchReport.chart(results());
 
@@ -51,9 +80,25 @@ class BenchResultsWritingTests {
 
 		assertThat(document.getDocumentElement().getTagName()).isEqualTo("svg");
 		// HTTP p50 and p99, billing-service p99, fraud-service p99, raw EndToEndLatency
-		// p99.
-		assertThat(document.getElementsByTagName("polyline").getLength()).isEqualTo(5);
-		assertThat(svg).contains("fraud-service p99").contains("raw EndToEndLatency p99");
+		// p99, and billing-service per record (fraud per record has no output to draw).
+		assertThat(document.getElementsByTagName("polyline").getLength()).isEqualTo(6);
+		assertThat(svg).contains("fraud-service p99")
+			.contains("raw EndToEndLatency p99")
+			.contains("billing-service p99, tx per record");
+	}
+
+	@Test
+	void theChartDrawsTheSecondModeDashedInTheColourOfTheFirst() {
+		String svg = LatencyChart.svg("modes",
+				List.of(new LatencyChart.Series("batched",
+						List.of(new LatencyChart.Point(25, 10), new LatencyChart.Point(100, 20))),
+						new LatencyChart.Series("per record",
+								List.of(new LatencyChart.Point(25, 900), new LatencyChart.Point(100, 9000)), 0, true)),
+				0);
+
+		assertThat(svg).containsPattern("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=")
+			.containsPattern(
+					"<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" stroke-dasharray=\"5 3\" points=");
 	}
 
 	@Test
@@ -90,23 +135,144 @@ class BenchResultsWritingTests {
 	}
 
 	@Test
+	void tableHasTheIssuesFiguresEachBesideItsBaselineAndTarget() {
+		String table = BenchReport.table(results());
+
+		assertThat(table)
+			.containsPattern("raw: consume-transform-produce, 5 groups, warm\\s+2353 orders/s\\s+physical bound 2500"
+					+ " orders/s\\s+94.1%")
+			.containsPattern("raw: consume-transform-produce, 5 groups, one transaction per record\\s+10 orders/s"
+					+ "\\s+warm 2353 orders/s\\s+0.4%")
+			.containsPattern("keep-up 1000/s: fraud-service p50/p99\\s+300/900 ms\\s+e2e p99 7 ms\\s+128.6x\\s+"
+					+ "MISSED <= 5x, kept up")
+			.containsPattern("keep-up 1000/s for 6 s\\s+every group kept up.*met every group \\(must\\)")
+			.containsPattern("keep-up 1500/s for 6 s\\s+fraud-service MISSED \\(max lag 15000 > 7500, not drained\\)"
+					+ ".*MISSED every group")
+			.containsPattern("keep-up: highest rate every group keeps up with\\s+1000/s\\s+physical bound 2500"
+					+ " orders/s\\s+40.0%\\s+met >= 1000/s; aim MISSED >= 2000/s")
+			.containsPattern("the same against the raw consume-transform-produce ceiling\\s+1000/s\\s+warm 2353"
+					+ " orders/s\\s+42.5%")
+			.containsPattern("stack: RSS after the 1000/s step\\s+660 MB.*met <= 4096 MB")
+			.containsPattern("ingest: highest rate, no errors and HTTP p99 <= 100 ms, any step\\s+1500/s")
+			.containsPattern("CPU while 1000/s were offered, every process\\s+0.70 cores\\s+2 cores");
+	}
+
+	@Test
+	void perRecordAndBatchedStandSideBySideGroupByGroup() {
+		String table = BenchReport.table(results());
+
+		assertThat(table).contains("Per record against batched")
+			.containsPattern("25/s, 6 s\\s+billing-service\\s+8/40 ms\\s+kept up\\s+900/2100 ms\\s+kept up\\s+52.5x")
+			.containsPattern("25/s, 6 s\\s+fraud-service\\s+20/60 ms\\s+kept up\\s+no output of 150\\s+"
+					+ "MISSED \\(no output, max lag 390 > 125, not drained\\)\\s+-")
+			.containsPattern("25/s, 6 s\\s+every group\\s+pipeline step, 6 s\\s+kept up\\s+MISSED")
+			.containsPattern(
+					"100/s, 6 s\\s+billing-service\\s+not run\\s+4000/9000 ms\\s+MISSED \\(max lag 700 > 500, not"
+							+ " drained\\)");
+	}
+
+	@Test
 	void aGroupWithNoOutputInAStepMissesItsTargetInsteadOfShowingZeroLatency() {
 		BenchResults results = results();
-		Map<String, BenchResults.GroupFigures> nothing = Map.of("fraud-service",
-				new BenchResults.GroupFigures("fraud-decisions", 0, 250, Percentiles.of(), 9000, -1, false));
-		BenchResults.Step overloaded = new BenchResults.Step("pipeline", 1000, 10, 10_000, 9_000, 1_000, 900,
-				results.pipeline().get(0).httpMs(), nothing, false, "1000 requests not answered 201");
+		Map<String, BenchResults.GroupFigures> nothing = Map.of("fraud-service", new BenchResults.GroupFigures(
+				"fraud-decisions", 0, 250, Percentiles.of(), 0, 0.5, true, List.of(0L, 0L)));
+		BenchResults.Step overloaded = new BenchResults.Step("keep-up", 1000, 10, 10_000, 9_000, 1_000, 900,
+				results.pipeline().get(0).httpMs(), nothing, false, "1000 requests not answered 201", Map.of());
 		BenchResults withOverload = new BenchResults(results.startedAt(), true, results.machine(), results.stack(),
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
-				results.ingest(), results.highestSustainableRate(), List.of(overloaded));
+				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
+				List.of(overloaded), results.keepUp(), List.of());
 
+		assertThat(nothing.get("fraud-service").keptUp()).isFalse();
 		assertThat(BenchReport.table(withOverload))
-			.containsPattern("pipeline 1000/s: fraud-service p50/p99\\s+no output of 250 orders.*MISSED <= 5x")
-			.doesNotContain("met <= 5x");
+			.containsPattern("keep-up 1000/s: fraud-service p50/p99\\s+no output of 250 orders.*MISSED <= 5x,"
+					+ " MISSED \\(no output\\)")
+			.containsPattern("keep-up 1000/s for 10 s\\s+the API took 900/s, 1000 errors; fraud-service MISSED"
+					+ " \\(no output\\)")
+			.doesNotContain("met <= 5x")
+			.doesNotContain("Per record against batched");
+	}
+
+	@Test
+	void aGroupKeepsUpOnlyWithItsLagSampledBoundedAndDrained() {
+		assertThat(LoadSteps.lagBounded(List.of(0L, 900L, 4_000L, 1_200L), 2.5, 1000)).isTrue();
+		assertThat(LoadSteps.lagBounded(List.of(0L, 900L, 5_001L, 1_200L), 2.5, 1000))
+			.as("more than 5 s of orders behind at some sample")
+			.isFalse();
+		assertThat(LoadSteps.lagBounded(List.of(0L, 900L, 1_200L), -1, 1000)).as("not drained after the step")
+			.isFalse();
+		assertThat(LoadSteps.lagBounded(List.of(), 0.1, 1000)).as("never sampled: no evidence").isFalse();
+		assertThat(LoadSteps.lagBounded(List.of(6L, 6L), 0, 0.5)).as("the transaction markers are not lag").isTrue();
+	}
+
+	@Test
+	void aStepCountsAsKeptUpOnlyWhenTheApiTookTheRateAndEveryGroupKeptUp() {
+		BenchResults.Step kept = keepUp(1000, true);
+		BenchResults.Step missed = keepUp(1000, false);
+		BenchResults.Step refused = new BenchResults.Step("keep-up", 1000, 60, 60_000, 30_000, 30_000, 500,
+				kept.httpMs(), kept.groups(), false, "30000 requests not answered 201", Map.of());
+		BenchResults.Step noGroups = new BenchResults.Step("keep-up", 1000, 60, 60_000, 60_000, 0, 1000, kept.httpMs(),
+				Map.of(), true, "ok", Map.of());
+
+		assertThat(kept.everyGroupKeptUp()).isTrue();
+		assertThat(missed.everyGroupKeptUp()).isFalse();
+		assertThat(refused.everyGroupKeptUp()).as("the groups kept up with half the offered rate").isFalse();
+		assertThat(noGroups.everyGroupKeptUp()).as("no group measured").isFalse();
+	}
+
+	@Test
+	void theKeepUpRateIsTheLastStepBeforeTheFirstMissOrElseTheHighestLowerStep() {
+		BenchResults.RawLoop keyed = BenchResults.RawLoop.of("keyed", 520, 1, 24_000, 1, Percentiles.NONE);
+		BenchResults.TransactionPass warm = new BenchResults.TransactionPass("warm", 500, 2_000, 1, 2_000, true, 20, 0,
+				Map.of(), Percentiles.NONE);
+		BenchResults.Step ingestKept = keepUp(400, true);
+		BenchResults.Step ingestMissed = keepUp(800, false);
+
+		BenchResults.KeepUp ladder = BenchResults.KeepUp.of(List.of(ingestKept),
+				List.of(keepUp(1000, true), keepUp(1500, true), keepUp(2000, false), keepUp(3000, true)), keyed, warm);
+		assertThat(ladder.highestRate()).isEqualTo(1500);
+		assertThat(ladder.fromPhase()).isEqualTo("keep-up");
+		assertThat(ladder.missedAt()).isEqualTo(2000);
+		assertThat(ladder.physicalBound()).isEqualTo(4_000);
+		assertThat(ladder.shareOfPhysicalBound()).isEqualTo(0.375);
+		assertThat(ladder.shareOfRawCeiling()).isEqualTo(0.75);
+
+		BenchResults.KeepUp fallBack = BenchResults.KeepUp.of(List.of(ingestKept, ingestMissed),
+				List.of(keepUp(1000, false)), keyed, warm);
+		assertThat(fallBack.highestRate()).isEqualTo(400);
+		assertThat(fallBack.missedAt()).isEqualTo(1000);
+
+		BenchResults.KeepUp none = BenchResults.KeepUp.of(List.of(ingestMissed), List.of(keepUp(1000, false)), keyed,
+				warm);
+		assertThat(none.highestRate()).isZero();
+		assertThat(none.shareOfRawCeiling()).isZero();
+	}
+
+	@Test
+	void aStepsCpuIsEachProcesssCpuTimeOverTheWallTime() {
+		Map<String, Double> cores = LoadSteps.cpuCores(
+				Map.of("kafka-node-1", Duration.ofSeconds(10), "orders-service", Duration.ofSeconds(4)),
+				Map.of("kafka-node-1", Duration.ofSeconds(34), "orders-service", Duration.ofSeconds(16),
+						"started-meanwhile", Duration.ofSeconds(3)),
+				60);
+
+		assertThat(cores).containsOnly(entry("kafka-node-1", 0.4), entry("orders-service", 0.2));
+	}
+
+	@Test
+	void aLagTrailShowsEveryFifthSampleAndTheLast() {
+		List<Long> samples = List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+
+		assertThat(LoadSteps.lagTrail(samples, 5)).isEqualTo("0 5 10 11");
+		assertThat(LoadSteps.lagTrail(List.of(), 5)).isEmpty();
 	}
 
 	private static BenchResults results() {
+		return results(List.of(keepUp(1000, true), keepUp(1500, false)));
+	}
+
+	private static BenchResults results(List<BenchResults.Step> keepUpSteps) {
 		Map<String, Long> rss = new LinkedHashMap<>();
 		rss.put("kafka-node-1", 360L);
 		rss.put("orders-service", 300L);
@@ -114,25 +280,75 @@ class BenchResultsWritingTests {
 		Percentiles fast = new Percentiles(150, 8, 40, 55, 60);
 		Percentiles slow = new Percentiles(600, 30, 140, 300, 400);
 		Map<String, BenchResults.GroupFigures> groups = new LinkedHashMap<>();
-		groups.put("billing-service", new BenchResults.GroupFigures("invoices", 150, 0, fast, 12, 0.3, true));
-		groups.put("fraud-service", new BenchResults.GroupFigures("fraud-decisions", 150, 0,
-				new Percentiles(150, 20, 60, 70, 80), 40, 1.2, true));
-		BenchResults.Step ok = new BenchResults.Step("ingest", 25, 6, 150, 150, 0, 25, fast, groups, true, "ok");
-		BenchResults.Step tooSlow = new BenchResults.Step("ingest", 50, 6, 300, 300, 0, 50, slow, groups, false,
-				"p99 140 ms > 100 ms");
-		BenchResults.Step pipeline = new BenchResults.Step("pipeline", 25, 10, 250, 250, 0, 25, fast, groups, true,
-				"ok");
+		groups.put("billing-service", group("invoices", 150, fast, List.of(0L, 12L, 3L), 0.3, 25));
+		groups.put("fraud-service",
+				group("fraud-decisions", 150, new Percentiles(150, 20, 60, 70, 80), List.of(0L, 40L, 10L), 1.2, 25));
+		BenchResults.Step ok = step("ingest", 25, 25, fast, groups, true, "ok");
+		BenchResults.Step tooSlow = step("ingest", 50, 50, slow, groups, false, "p99 140 ms > 100 ms");
+		BenchResults.Step pipeline = step("pipeline", 25, 25, fast, groups, true, "ok");
+		Map<String, BenchResults.GroupFigures> perRecordGroups = new LinkedHashMap<>();
+		perRecordGroups.put("billing-service",
+				group("invoices", 150, new Percentiles(150, 900, 2100, 2200, 2300), List.of(0L, 40L, 60L), 4.0, 25));
+		perRecordGroups.put("fraud-service",
+				group("fraud-decisions", 0, Percentiles.NONE, List.of(0L, 200L, 390L), -1, 25));
+		BenchResults.Step perRecord = step("per-record", 25, 25, fast, perRecordGroups, true, "ok");
+		Map<String, BenchResults.GroupFigures> behind = new LinkedHashMap<>();
+		behind.put("billing-service", group("invoices", 400, new Percentiles(400, 4000, 9000, 9500, 9600),
+				List.of(0L, 300L, 500L, 700L), -1, 100));
+		BenchResults.Step perRecordBehind = step("per-record", 100, 100, fast, behind, true, "ok");
+		BenchResults.RawLoop keyed = BenchResults.RawLoop.of("keyed idempotent acks=all", 520, 1, 30_000, 2,
+				Percentiles.of(5, 10, 20));
+		BenchResults.ConsumeTransformProduce ctp = new BenchResults.ConsumeTransformProduce(5, 6, 300, 20_000,
+				pass("cold", 500, 20_000, 25.7, 250), pass("warm", 500, 20_000, 8.5, 210),
+				pass("one transaction per record", 1, 200, 20, 1000), true);
+		List<BenchResults.Step> pipelineSteps = new ArrayList<>();
+		pipelineSteps.add(pipeline);
+		pipelineSteps.addAll(keepUpSteps);
 		return new BenchResults("2026-11-24T23:20:00Z", true, Map.of("processors", "2"), stack,
 				new ToolOutput.ProducerPerformance(500_000, 41365.8, 19.72, 709.73, 1752, 654, 1376, 1653, 1733),
-				new ToolOutput.EndToEndLatency(1.72, 1, 7, 15),
-				BenchResults.RawLoop.of("keyed idempotent acks=all", 520, 1, 30_000, 2, Percentiles.of(5, 10, 20)),
+				new ToolOutput.EndToEndLatency(1.72, 1, 7, 15), keyed,
 				BenchResults.RawLoop.of("keyed, one transaction per record", 520, 4, 2_500, 5,
 						Percentiles.of(7, 8, 30)),
 				BenchResults.RawLoop.of("keyed, one transaction per record with offsets, client defaults", 520, 4, 250,
 						5, Percentiles.of(70, 80, 300)),
 				BenchResults.RawLoop.of("keyed, one transaction per record with offsets, orderflow's settings", 520, 4,
 						1_000, 5, Percentiles.of(15, 20, 40)),
-				List.of(ok, tooSlow), 25, List.of(pipeline));
+				ctp, List.of(ok, tooSlow), 25, pipelineSteps,
+				BenchResults.KeepUp.of(List.of(pipeline, ok, tooSlow), keepUpSteps, keyed, ctp.warm()),
+				List.of(perRecord, perRecordBehind));
+	}
+
+	/** A keep-up step in which every group kept up, or fraud fell further behind. */
+	private static BenchResults.Step keepUp(double rate, boolean kept) {
+		Percentiles latency = new Percentiles(1000, 300, 900, 1000, 1100);
+		Map<String, BenchResults.GroupFigures> groups = new LinkedHashMap<>();
+		groups.put("billing-service", group("invoices", 1000, latency, List.of(0L, 400L, 350L), 0.5, rate));
+		groups.put("fraud-service", kept ? group("fraud-decisions", 1000, latency, List.of(0L, 800L, 500L), 0.8, rate)
+				: group("fraud-decisions", 900, latency, List.of(0L, 3000L, 9000L, 15000L), -1, rate));
+		return step("keep-up", rate, rate, latency, groups, true, "ok");
+	}
+
+	private static BenchResults.GroupFigures group(String topic, int matched, Percentiles latency, List<Long> lag,
+			double drained, double rate) {
+		long max = lag.stream().mapToLong(Long::longValue).max().orElse(0);
+		return new BenchResults.GroupFigures(topic, matched, (matched == 0) ? 150 : 0, latency, max, drained,
+				LoadSteps.lagBounded(lag, drained, rate), lag);
+	}
+
+	private static BenchResults.Step step(String phase, double rate, double acknowledgedPerSecond, Percentiles http,
+			Map<String, BenchResults.GroupFigures> groups, boolean sustainable, String verdict) {
+		int sent = (int) (rate * 6);
+		return new BenchResults.Step(phase, rate, 6, sent, (int) (acknowledgedPerSecond * 6), 0, acknowledgedPerSecond,
+				http, groups, sustainable, verdict, Map.of("kafka-node-1", 0.4, "orders-service", 0.3));
+	}
+
+	private static BenchResults.TransactionPass pass(String name, int perTransaction, long orders, double seconds,
+			long transactions) {
+		Map<String, Long> records = new LinkedHashMap<>();
+		records.put("billing-service", orders);
+		records.put("fraud-service", orders + 10);
+		return new BenchResults.TransactionPass(name, perTransaction, orders, seconds, orders / seconds, true,
+				transactions, 0, records, Percentiles.of(10, 20, 40));
 	}
 
 }
