@@ -261,6 +261,15 @@ public final class OrderLoad {
 				.orElse(-1);
 		}
 
+		/** Every request answered so far, in no particular order. */
+		public List<Request> answered() {
+			return this.requests.values()
+				.stream()
+				.filter(CompletableFuture::isDone)
+				.map(CompletableFuture::join)
+				.toList();
+		}
+
 		private void report() {
 			int done = this.acknowledged.get() + this.refused.get() + this.errors.get();
 			OrderLoad.this.progress.accept(
