@@ -251,10 +251,7 @@ public final class OrderLoad {
 		 * acknowledged, or -1 if none is yet.
 		 */
 		public double firstAcknowledgedAfter(double since) {
-			return this.requests.values()
-				.stream()
-				.filter(CompletableFuture::isDone)
-				.map(CompletableFuture::join)
+			return answered().stream()
 				.filter((request) -> request.acknowledged() && request.sentAt() >= since)
 				.mapToDouble(Request::answeredAt)
 				.min()
