@@ -7,8 +7,7 @@ import com.example.orderflow.cluster.drill.BrokerDrills;
 import com.example.orderflow.cluster.drill.DrillReport;
 import com.example.orderflow.cluster.drill.ScaleDrill;
 import com.example.orderflow.cluster.service.Stack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,27 +19,27 @@ import static org.awaitility.Awaitility.await;
  * leaves it healthy, verifies every step on the cluster, counts every acknowledged
  * order's outputs downstream ({@code read_committed}) and prints its numbers.
  */
+@SharedSystem
 class DrillsSystemTest {
 
 	/** Open-loop orders per second during each drill: a few hundred orders in all. */
 	private static final double ORDERS_PER_SECOND = 4;
 
-	private static RunningSystem system;
+	private RunningSystem system;
 
-	@BeforeAll
-	static void startTheSystem() throws Exception {
-		system = RunningSystem.start();
-	}
-
-	@AfterAll
-	static void stopEverything() {
-		RunningSystem.stopAndCheckNothingIsLeft(system);
+	/**
+	 * Per test: a drill that failed to restore what it broke leaves the next drill a new
+	 * system.
+	 */
+	@BeforeEach
+	void useTheSharedSystem(RunningSystem shared) {
+		this.system = shared;
 	}
 
 	@Test
 	void aGroupSharesSixPartitionsRebalancesWhenAnInstanceIsKilledAndLeavesTheSeventhIdle() {
-		DrillReport report = new ScaleDrill(system.processes(), Stack.FRAUD, ORDERS_PER_SECOND, DrillsSystemTest::log,
-				System.out::print)
+		DrillReport report = new ScaleDrill(this.system.processes(), Stack.FRAUD, ORDERS_PER_SECOND,
+				DrillsSystemTest::log, System.out::print)
 			.run();
 		assertPassed(report);
 		assertThat(report.numbers()).containsEntry("duplicates", 0).containsEntry("missing", 0);
@@ -72,8 +71,9 @@ class DrillsSystemTest {
 		assertThat(report.numbers()).containsEntry("duplicates", 0).containsEntry("missing", 0);
 	}
 
-	private static BrokerDrills brokerDrills() {
-		return new BrokerDrills(system.processes(), ORDERS_PER_SECOND, false, DrillsSystemTest::log, System.out::print);
+	private BrokerDrills brokerDrills() {
+		return new BrokerDrills(this.system.processes(), ORDERS_PER_SECOND, false, DrillsSystemTest::log,
+				System.out::print);
 	}
 
 	private static void assertPassed(DrillReport report) {

@@ -40,7 +40,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +53,7 @@ import static org.awaitility.Awaitility.await;
  * against three broker processes and six service processes, then every claim checked from
  * Kafka under {@code read_committed}.
  */
+@SharedSystem
 class OrderFlowSystemTest {
 
 	private static final int ORDERS = 200;
@@ -76,8 +76,8 @@ class OrderFlowSystemTest {
 	private static final Set<UUID> cancelled = ConcurrentHashMap.newKeySet();
 
 	@BeforeAll
-	static void placeOrdersOnTheRunningSystem() throws Exception {
-		system = RunningSystem.start();
+	static void placeOrdersOnTheRunningSystem(RunningSystem shared) throws Exception {
+		system = shared;
 		kafka = new TestKafkaClients(system.bootstrapServers());
 		// Bytes no consumer can read, ahead of the orders: every group must park them and
 		// go on.
@@ -109,11 +109,6 @@ class OrderFlowSystemTest {
 			.pollInterval(Duration.ofSeconds(1))
 			.untilAsserted(
 					() -> assertThat(lagOfEveryGroup()).allSatisfy((group, lag) -> assertThat(lag).as(group).isZero()));
-	}
-
-	@AfterAll
-	static void stopEverything() {
-		RunningSystem.stopAndCheckNothingIsLeft(system);
 	}
 
 	@Test

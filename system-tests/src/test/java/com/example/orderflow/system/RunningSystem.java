@@ -1,9 +1,6 @@
 package com.example.orderflow.system;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.drill.LocalProcesses;
 import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.service.ServiceProcess;
@@ -32,6 +30,12 @@ final class RunningSystem implements AutoCloseable {
 	private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
 	/**
+	 * How long a broker that was just started again may take to be back in every ISR (the
+	 * drills' own limit).
+	 */
+	private static final Duration IN_SYNC_TIMEOUT = Duration.ofMinutes(2);
+
+	/**
 	 * Set to {@code true} to keep the brokers' data and every process's log after a run.
 	 */
 	private static final String KEEP_DATA = "orderflow.keep-system-data";
@@ -39,6 +43,9 @@ final class RunningSystem implements AutoCloseable {
 	private final LocalCluster cluster;
 
 	private Stack services;
+
+	/** The service instances it started with, by name. */
+	private List<String> startedServices = List.of();
 
 	private RunningSystem(LocalCluster cluster) {
 		this.cluster = cluster;
@@ -67,11 +74,12 @@ final class RunningSystem implements AutoCloseable {
 			Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
 			List<ServiceProcess.Spec> specs = Stack.defaultServices(repoRoot)
 				.stream()
-				.map((spec) -> spec.withPort(freePort()))
+				.map((spec) -> spec.withPort(ServiceProcess.freePort()))
 				.map((spec) -> cluster.security().map((security) -> security.secured(spec)).orElse(spec))
 				.toList();
 			system.services = Stack.start(specs, cluster.layout().logDirectory(), cluster.bootstrapServers(),
 					READY_TIMEOUT, (line) -> System.out.println("[services] " + line));
+			system.startedServices = runningServices(system.services);
 		}
 		catch (RuntimeException ex) {
 			system.close();
@@ -80,13 +88,42 @@ final class RunningSystem implements AutoCloseable {
 		return system;
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+	private static List<String> runningServices(Stack services) {
+		return services.services().stream().filter(ServiceProcess::isRunning).map(ServiceProcess::name).toList();
+	}
+
+	/**
+	 * What differs from the system as it started, empty if nothing: a node down or not
+	 * back in every ISR, a service instance added or gone, billing's live writer not v1.
+	 * What a test breaks, it restores; this is how the next test knows it did.
+	 */
+	List<String> changesSinceStart() {
+		List<String> changes = new ArrayList<>();
+		this.cluster.layout()
+			.nodeIds()
+			.stream()
+			.filter((node) -> !this.cluster.isRunning(node))
+			.forEach((node) -> changes.add("node " + node + " is down"));
+		if (changes.isEmpty()) {
+			try {
+				this.cluster.awaitFullyReplicated(IN_SYNC_TIMEOUT);
+			}
+			catch (IllegalStateException ex) {
+				changes.add(ex.getMessage());
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		List<String> running = runningServices(this.services);
+		if (!running.equals(this.startedServices)) {
+			changes.add("service instances " + running + ", not " + this.startedServices);
 		}
+		if (running.contains(Stack.BILLING)) {
+			String live = new BillingLiveWriter(service(Stack.BILLING).baseUri(), service(Stack.BILLING_V2).baseUri())
+				.liveVersion();
+			if (!"v1".equals(live)) {
+				changes.add("billing's live writer is " + live + ", not v1");
+			}
+		}
+		return changes;
 	}
 
 	/**
@@ -123,14 +160,16 @@ final class RunningSystem implements AutoCloseable {
 	}
 
 	/**
-	 * Stops every process of a system and checks that none is left: the last step of
-	 * every system test class. Does nothing for a system that never started.
+	 * Stops every process of a system and checks that none is left, nor any other child
+	 * of this JVM (an instance a drill started and lost track of). Does nothing for a
+	 * system that never started.
 	 */
 	static void stopAndCheckNothingIsLeft(RunningSystem system) {
 		if (system == null) {
 			return;
 		}
-		List<Long> pids = system.pids();
+		List<Long> pids = new ArrayList<>(system.pids());
+		ProcessHandle.current().descendants().forEach((process) -> pids.add(process.pid()));
 		system.close();
 		await().atMost(Duration.ofMinutes(1))
 			.untilAsserted(() -> assertThat(pids)

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import com.example.orderflow.billing.BillingApplication;
+import com.example.orderflow.billing.invoice.FailingOrders;
 import com.example.orderflow.events.InvoiceIssued;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.ListenerAssignments;
@@ -18,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest
 @RealKafka
+@Import(FailingOrders.class)
 class ComparisonRestartTests {
 
 	/** Long, so that no order changes with time alone while the test compares counts. */

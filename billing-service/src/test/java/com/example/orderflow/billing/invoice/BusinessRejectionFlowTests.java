@@ -6,8 +6,6 @@ import java.util.UUID;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
-import com.example.orderflow.kafka.consumer.RecordCheck;
-import com.example.orderflow.kafka.consumer.RejectedEventException;
 import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
@@ -19,8 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,9 +29,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest
 @RealKafka
+@Import(FailingOrders.class)
 class BusinessRejectionFlowTests {
-
-	private static final String REJECTED = "rejected-";
 
 	@Autowired
 	private KafkaListenerEndpointRegistry registry;
@@ -54,7 +50,7 @@ class BusinessRejectionFlowTests {
 	void rejectedOrderIsParkedAfterOneDeliveryWithoutRetries() {
 		double failuresBefore = failures();
 		UUID orderId = UUID.randomUUID();
-		OrderCreated rejected = TestOrders.created(orderId, REJECTED + UUID.randomUUID(), "DE");
+		OrderCreated rejected = TestOrders.created(orderId, FailingOrders.REJECTED + UUID.randomUUID(), "DE");
 		OrderCreated nextOnSameKey = TestOrders.created(orderId, "customer-5", "DE");
 
 		this.clients.send(Topics.ORDERS, rejected, nextOnSameKey);
@@ -71,20 +67,6 @@ class BusinessRejectionFlowTests {
 	private double failures() {
 		Counter counter = this.meters.find("orderflow.events.failed").tag("group", ConsumerGroups.BILLING).counter();
 		return (counter != null) ? counter.count() : 0;
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class RejectingCustomers {
-
-		@Bean
-		RecordCheck rejectSomeCustomers() {
-			return (record) -> {
-				if (record.value() instanceof OrderCreated order && order.customerId().startsWith(REJECTED)) {
-					throw new RejectedEventException("Customer " + order.customerId() + " may not be billed");
-				}
-			};
-		}
-
 	}
 
 }

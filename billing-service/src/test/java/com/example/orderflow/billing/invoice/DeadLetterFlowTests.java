@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest
 @RealKafka
+@Import(FailingOrders.class)
 class DeadLetterFlowTests {
 
 	@Autowired

@@ -13,7 +13,6 @@ import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
-import com.example.orderflow.kafka.consumer.RecordCheck;
 import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
@@ -34,8 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,10 +47,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest
 @RealKafka
+@Import(FailingOrders.class)
 class UnwritableDeadLetterTopicFlowTests {
-
-	/** Orders of customers with this prefix fail on every delivery. */
-	private static final String ALWAYS_FAILS = "always-fails-";
 
 	private static final String DEAD_LETTERS = Topics.deadLetter(ConsumerGroups.BILLING);
 
@@ -75,7 +71,8 @@ class UnwritableDeadLetterTopicFlowTests {
 
 	@Test
 	void recordIsNotCommittedWhileItsDeadLetterTopicRefusesWritesAndIsParkedOnceItTakesThemAgain() throws Exception {
-		OrderCreated order = TestOrders.created(UUID.randomUUID(), ALWAYS_FAILS + UUID.randomUUID(), "DE");
+		OrderCreated order = TestOrders.created(UUID.randomUUID(), FailingOrders.ALWAYS_FAILS + UUID.randomUUID(),
+				"DE");
 		OrderCancelled cancellation = TestOrders.cancelled(order);
 		double rollbacksBefore = rollbacks();
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
@@ -157,20 +154,6 @@ class UnwritableDeadLetterTopicFlowTests {
 
 	private String bootstrapServers() {
 		return String.join(",", this.kafka.getBootstrapServers());
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class FailingCustomers {
-
-		@Bean
-		RecordCheck failAlwaysFailingCustomers() {
-			return (record) -> {
-				if (record.value() instanceof OrderCreated order && order.customerId().startsWith(ALWAYS_FAILS)) {
-					throw new IllegalStateException("Order of " + order.customerId() + " always fails");
-				}
-			};
-		}
-
 	}
 
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -59,6 +60,23 @@ public final class BillingLiveWriter {
 		return report;
 	}
 
+	/**
+	 * One order's comparison ({@code result}, {@code liveVersion}, ...), or empty while
+	 * the comparison has seen the order on neither topic.
+	 */
+	public Optional<JsonNode> comparisonOf(String orderId) {
+		URI uri = this.shadow.resolve("/admin/billing/comparison/orders/" + orderId);
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET());
+		if (response.statusCode() == 404) {
+			return Optional.empty();
+		}
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(
+					"GET %s answered %d: %s".formatted(uri, response.statusCode(), response.body()));
+		}
+		return Optional.of(json(response.body()));
+	}
+
 	/** One line of the comparison's counts. */
 	public static String summary(JsonNode comparison) {
 		return "match %d, mismatch %d, missingInV1 %d, missingInV2 %d, pending %d".formatted(
@@ -83,6 +101,21 @@ public final class BillingLiveWriter {
 					"PUT %s answered %d: %s".formatted(uri, response.statusCode(), response.body()));
 		}
 		return json(response.body());
+	}
+
+	/**
+	 * The version the live-writer record names now ({@code GET}), or {@code null} while
+	 * offsets are handed over.
+	 */
+	public String liveVersion() {
+		URI uri = liveWriterUri();
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(
+					"GET %s answered %d: %s".formatted(uri, response.statusCode(), response.body()));
+		}
+		JsonNode version = json(response.body()).path("liveWriter").path("version");
+		return version.isString() ? version.asString() : null;
 	}
 
 	public URI liveWriterUri() {

@@ -251,14 +251,20 @@ public final class OrderLoad {
 		 * acknowledged, or -1 if none is yet.
 		 */
 		public double firstAcknowledgedAfter(double since) {
-			return this.requests.values()
-				.stream()
-				.filter(CompletableFuture::isDone)
-				.map(CompletableFuture::join)
+			return answered().stream()
 				.filter((request) -> request.acknowledged() && request.sentAt() >= since)
 				.mapToDouble(Request::answeredAt)
 				.min()
 				.orElse(-1);
+		}
+
+		/** Every request answered so far, in no particular order. */
+		public List<Request> answered() {
+			return this.requests.values()
+				.stream()
+				.filter(CompletableFuture::isDone)
+				.map(CompletableFuture::join)
+				.toList();
 		}
 
 		private void report() {

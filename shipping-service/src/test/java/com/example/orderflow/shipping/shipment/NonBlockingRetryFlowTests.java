@@ -4,18 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.example.orderflow.events.ConsumerGroups;
-import com.example.orderflow.events.DomainEvent;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.ShipmentCancelled;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.kafka.consumer.OrderflowHeaders;
-import com.example.orderflow.kafka.consumer.RecordCheck;
-import com.example.orderflow.kafka.consumer.RejectedEventException;
 import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
@@ -26,8 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,15 +35,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest
 @RealKafka
+@Import(FailingOrders.class)
 class NonBlockingRetryFlowTests {
-
-	/**
-	 * Orders of customers with this prefix are rejected: a business rule, never retried.
-	 */
-	private static final String REJECTED = "rejected-";
-
-	/** Event ids whose first delivery fails, as a transient fault would. */
-	private static final Set<UUID> failOnce = ConcurrentHashMap.newKeySet();
 
 	@Autowired
 	private KafkaListenerEndpointRegistry registry;
@@ -65,7 +53,7 @@ class NonBlockingRetryFlowTests {
 	void cancellationOvertakesItsRetriedOrderAndTheOrderIsStillNeverShipped() {
 		OrderCreated order = TestOrders.created();
 		OrderCancelled cancellation = TestOrders.cancelled(order);
-		failOnce.add(order.eventId());
+		FailingOrders.failOnce.add(order.eventId());
 
 		this.clients.send(Topics.ORDERS, order, cancellation);
 
@@ -93,7 +81,7 @@ class NonBlockingRetryFlowTests {
 
 	@Test
 	void rejectedOrderGoesStraightToTheDeadLetterTopicAndNeverToARetryTopic() {
-		OrderCreated rejected = TestOrders.created(UUID.randomUUID(), REJECTED + UUID.randomUUID(), "DE");
+		OrderCreated rejected = TestOrders.created(UUID.randomUUID(), FailingOrders.REJECTED + UUID.randomUUID(), "DE");
 		OrderCreated next = TestOrders.created();
 
 		this.clients.send(Topics.ORDERS, rejected, next);
@@ -108,29 +96,6 @@ class NonBlockingRetryFlowTests {
 		assertThat(this.clients.readCommittedBytes(Topics.retry(ConsumerGroups.SHIPPING, 1)))
 			.noneMatch((record) -> key.equals(record.key()));
 		assertThat(this.clients.resultsFor(Topics.SHIPMENTS, Set.of(rejected.orderId()))).isEmpty();
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class FirstDeliveryFails {
-
-		@Bean
-		RecordCheck rejectSomeCustomers() {
-			return (record) -> {
-				if (record.value() instanceof OrderCreated order && order.customerId().startsWith(REJECTED)) {
-					throw new RejectedEventException("Customer " + order.customerId() + " may not be shipped to");
-				}
-			};
-		}
-
-		@Bean
-		RecordCheck failFirstDelivery() {
-			return (record) -> {
-				if (record.value() instanceof DomainEvent event && failOnce.remove(event.eventId())) {
-					throw new IllegalStateException("Transient failure of " + event.eventId());
-				}
-			};
-		}
-
 	}
 
 }

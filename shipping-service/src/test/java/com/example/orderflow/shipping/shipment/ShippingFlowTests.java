@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest
 @RealKafka
+@Import(FailingOrders.class)
 class ShippingFlowTests {
 
 	@Autowired

@@ -1,0 +1,129 @@
+package com.example.orderflow.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * Gives a system-test class the {@link RunningSystem} it names as a parameter of a
+ * {@code @BeforeAll} or {@code @BeforeEach} method, shared by every class of the test run
+ * that asks for the same kind: starting the ten processes takes a minute or more on two
+ * cores, so it happens once, and the system is stopped, with the check that no process is
+ * left, when the run ends.
+ * <p>
+ * Sharing makes no test depend on another: each counts only the orders and records it
+ * made, and leaves the system as it found it. After every test this checks that it did
+ * ({@link RunningSystem#changesSinceStart}); a test that left a node down, an instance
+ * added or billing cut over fails, and the next test is given a new system. At most one
+ * system runs at a time: a class asking for the other kind (secured or not) stops the
+ * current one first, so the two never compete for the cores.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@ExtendWith(SharedSystem.Extension.class)
+@interface SharedSystem {
+
+	/** The system in secured mode ({@code ./demo up --secure}). */
+	boolean secured() default false;
+
+	/** Keeps the one running system in the store of the whole test run. */
+	final class Extension implements ParameterResolver, AfterEachCallback {
+
+		private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+			.create(SharedSystem.class);
+
+		@Override
+		public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+			return parameter.getParameter().getType() == RunningSystem.class;
+		}
+
+		@Override
+		public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+			boolean secured = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), SharedSystem.class)
+				.orElseThrow()
+				.secured();
+			return current(context).system(secured);
+		}
+
+		@Override
+		public void afterEach(ExtensionContext context) {
+			current(context).checkUnchanged(
+					context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName());
+		}
+
+		private static Current current(ExtensionContext context) {
+			return context.getRoot().getStore(NAMESPACE).computeIfAbsent(Current.class);
+		}
+
+	}
+
+	/**
+	 * The system running now, if any; closed by JUnit with the root store, when the run
+	 * ends.
+	 */
+	final class Current implements AutoCloseable {
+
+		private RunningSystem system;
+
+		private boolean secured;
+
+		/** Why the running system may not be handed out again, or null. */
+		private String changed;
+
+		synchronized RunningSystem system(boolean secured) {
+			if (this.system != null && (this.secured != secured || this.changed != null)) {
+				System.out.println("[system] stopping the running system: "
+						+ ((this.changed != null) ? this.changed : "the next class needs another kind"));
+				stop();
+			}
+			if (this.system == null) {
+				try {
+					this.system = secured ? RunningSystem.startSecured() : RunningSystem.start();
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+				this.secured = secured;
+			}
+			return this.system;
+		}
+
+		synchronized void checkUnchanged(String test) {
+			if (this.system == null || this.changed != null) {
+				return;
+			}
+			List<String> changes = this.system.changesSinceStart();
+			if (!changes.isEmpty()) {
+				this.changed = test + " left " + String.join("; ", changes);
+				throw new AssertionError(this.changed + " (the next test gets a new system)");
+			}
+		}
+
+		private void stop() {
+			RunningSystem stopping = this.system;
+			this.system = null;
+			this.changed = null;
+			RunningSystem.stopAndCheckNothingIsLeft(stopping);
+		}
+
+		@Override
+		public synchronized void close() {
+			stop();
+		}
+
+	}
+
+}
