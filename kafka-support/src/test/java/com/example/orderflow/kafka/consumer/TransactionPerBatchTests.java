@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.example.orderflow.cluster.drill.HandlingRuns;
 import com.example.orderflow.events.DomainEvent;
 import com.example.orderflow.events.NotificationSent;
 import com.example.orderflow.events.OrderCancelled;
@@ -220,18 +221,56 @@ class TransactionPerBatchTests {
 			List<OrderCreated> all = Stream.concat(before.stream(), after.stream()).toList();
 			List<UUID> orderIds = all.stream().map(OrderCreated::orderId).toList();
 			this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, orderIds, eventIds(all));
-			List<ConsumerRecord<String, Object>> outputs = this.clients.readCommitted(OUTPUT)
-				.stream()
-				.filter((record) -> record.value() instanceof NotificationSent sent
-						&& orderIds.contains(sent.orderId()))
-				.toList();
+			List<ConsumerRecord<String, Object>> outputs = outputsFor(orderIds);
 			assertThat(outputs).extracting((record) -> lastText(record, OrderflowHeaders.INSTANCE))
 				.as("the instances that wrote the outputs")
 				.containsOnly(INSTANCE, SECOND_INSTANCE)
 				.contains(SECOND_INSTANCE);
 			assertThat(outputs).allSatisfy((record) -> assertThat(lastText(record, OrderflowHeaders.INPUT)).as("input")
 				.startsWith(Topics.ORDERS + "-"));
+			assertThat(HandlingRuns.interleavings(handled(outputs)))
+				.as("inputs of one partition handled by both instances at once")
+				.isEmpty();
 		}
+	}
+
+	/**
+	 * The check above on a setup built to break it: a second consumer outside the group
+	 * (its own group id, so the coordinator never weighs it against this one) handles the
+	 * same partitions of {@code orders} at the same time and writes to the same output.
+	 * Read from the committed outputs, the runs per instance interleave, and the check
+	 * names them.
+	 */
+	@Test
+	void theOwnershipCheckCatchesASecondConsumerOfThePartitionsOutsideTheGroup() {
+		try (ConfigurableApplicationContext outsider = instance(GROUP + "-outsider", "outsider",
+				"--spring.kafka.consumer.auto-offset-reset=latest")) {
+			ListenerAssignments.awaitAssigned(outsider.getBean(KafkaListenerEndpointRegistry.class));
+			List<OrderCreated> orders = slowOrders(60);
+			List<UUID> orderIds = orders.stream().map(OrderCreated::orderId).toList();
+			this.clients.send(Topics.ORDERS, orders.toArray(DomainEvent[]::new));
+
+			List<ConsumerRecord<String, Object>> outputs = await().atMost(Duration.ofSeconds(60))
+				.until(() -> outputsFor(orderIds), (written) -> written.size() == 2 * orders.size());
+			assertThat(outputs).extracting((record) -> lastText(record, OrderflowHeaders.INSTANCE))
+				.as("the instances that wrote the outputs")
+				.containsOnly(INSTANCE, "outsider");
+			assertThat(HandlingRuns.interleavings(handled(outputs)))
+				.as("inputs of one partition handled by both consumers at once")
+				.isNotEmpty()
+				.allSatisfy((interleaving) -> assertThat(interleaving).contains(INSTANCE).contains("outsider"));
+		}
+	}
+
+	private List<ConsumerRecord<String, Object>> outputsFor(List<UUID> orderIds) {
+		return this.clients.readCommitted(OUTPUT)
+			.stream()
+			.filter((record) -> record.value() instanceof NotificationSent sent && orderIds.contains(sent.orderId()))
+			.toList();
+	}
+
+	private static List<HandlingRuns.Handled> handled(List<ConsumerRecord<String, Object>> outputs) {
+		return outputs.stream().flatMap((record) -> HandlingRuns.Handled.of(record).stream()).toList();
 	}
 
 	private static List<OrderCreated> slowOrders(int count) {
@@ -243,11 +282,17 @@ class TransactionPerBatchTests {
 	}
 
 	private ConfigurableApplicationContext secondInstance() {
+		return instance(GROUP, SECOND_INSTANCE);
+	}
+
+	private ConfigurableApplicationContext instance(String group, String instanceId, String... more) {
+		// Arguments, not default properties: those rank below the orderflow defaults.
+		List<String> arguments = new ArrayList<>(List.of("--spring.application.name=batch-tests",
+				"--test.group=" + group, "--test.output=" + OUTPUT, "--orderflow.instance-id=" + instanceId,
+				"--spring.kafka.bootstrap-servers=" + String.join(",", this.kafka.getBootstrapServers())));
+		arguments.addAll(List.of(more));
 		return new SpringApplicationBuilder(BatchTestApplication.class).web(WebApplicationType.NONE)
-			// Arguments, not default properties: those rank below the orderflow defaults.
-			.run("--spring.application.name=batch-tests", "--test.group=" + GROUP, "--test.output=" + OUTPUT,
-					"--orderflow.instance-id=" + SECOND_INSTANCE,
-					"--spring.kafka.bootstrap-servers=" + String.join(",", this.kafka.getBootstrapServers()));
+			.run(arguments.toArray(String[]::new));
 	}
 
 	/** Sends while the listener is stopped, so its next poll holds all of it. */
