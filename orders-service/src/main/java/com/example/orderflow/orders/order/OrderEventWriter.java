@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.example.orderflow.events.OrderEvent;
@@ -43,6 +46,12 @@ import org.springframework.stereotype.Component;
  * A few writers (each its own transactional producer) commit side by side, so a request
  * never waits for more than the batch ahead of it. A request still queued when the API
  * gives up on it is taken out of the queue, so a 503 is never followed by its event.
+ * <p>
+ * The wait for visibility runs beside the writers, not on them: a partition's records
+ * become visible only once every transaction open on it before them has ended, and while
+ * a broker fails over another writer's transaction can stay open for seconds. A writer
+ * that waited for that would stop taking requests, and the queue would time out orders
+ * that the cluster was ready to take.
  */
 @Component
 class OrderEventWriter implements SmartLifecycle {
@@ -64,6 +73,8 @@ class OrderEventWriter implements SmartLifecycle {
 	private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
 	private final List<Thread> writers = new ArrayList<>();
+
+	private ExecutorService visibility;
 
 	private volatile boolean running;
 
@@ -111,14 +122,14 @@ class OrderEventWriter implements SmartLifecycle {
 	}
 
 	private void writeBatches() {
-		List<Pending> batch = new ArrayList<>();
 		while (this.running || !this.queue.isEmpty()) {
 			try {
 				Pending first = this.queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;
 				}
-				batch.clear();
+				// A new list each time: the answers of the last one may still be waiting.
+				List<Pending> batch = new ArrayList<>();
 				batch.add(first);
 				this.queue.drainTo(batch, this.settings.maxBatch() - 1);
 				commit(batch);
@@ -152,10 +163,13 @@ class OrderEventWriter implements SmartLifecycle {
 			return;
 		}
 		this.batchSizes.record(batch.size());
+		Map<TopicPartition, Long> highest = highest(written.get());
+		this.visibility.execute(() -> answerWhenVisible(batch, highest));
+	}
+
+	private void answerWhenVisible(List<Pending> batch, Map<TopicPartition, Long> highest) {
 		try {
-			// Costs this writer little: its producer's next transaction is refused
-			// (CONCURRENT_TRANSACTIONS) until the same markers are written anyway.
-			this.stableOffsets.awaitPast(highest(written.get()), this.settings.visibleWithin());
+			this.stableOffsets.awaitPast(highest, this.settings.visibleWithin());
 		}
 		catch (TimeoutException | ExecutionException ex) {
 			// Committed: it will be visible once the cluster writes the markers. A 503
@@ -227,6 +241,12 @@ class OrderEventWriter implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.stableOffsets = new StableOffsets(this.admin.getConfigurationProperties());
+		AtomicInteger waiters = new AtomicInteger();
+		this.visibility = Executors.newCachedThreadPool((task) -> {
+			Thread waiter = new Thread(task, "orders-visibility-" + waiters.incrementAndGet());
+			waiter.setDaemon(true);
+			return waiter;
+		});
 		this.running = true;
 		for (int i = 1; i <= this.settings.writers(); i++) {
 			Thread writer = new Thread(this::writeBatches, "orders-writer-" + i);
@@ -254,6 +274,13 @@ class OrderEventWriter implements SmartLifecycle {
 			}
 		}
 		this.writers.clear();
+		this.visibility.shutdown();
+		try {
+			this.visibility.awaitTermination(this.settings.visibleWithin().toMillis() + 1000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.stableOffsets.close();
 	}
 

@@ -63,7 +63,15 @@ final class StableOffsets implements AutoCloseable {
 	/** Markers normally land within milliseconds: ask often, but not in a busy loop. */
 	private static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-	private static final ListOffsetsOptions READ_COMMITTED = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+	/**
+	 * One question to the partitions' leaders. Each asks the cluster for the leaders
+	 * anew, so after a broker dies a question to it is given up within this and the next
+	 * one goes to the new leader, instead of waiting out the whole wait on a dead node.
+	 */
+	private static final Duration ATTEMPT = Duration.ofSeconds(1);
+
+	private static final ListOffsetsOptions READ_COMMITTED = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)
+		.timeoutMs((int) ATTEMPT.toMillis());
 
 	private final Admin admin;
 
@@ -93,12 +101,20 @@ final class StableOffsets implements AutoCloseable {
 			Map<TopicPartition, OffsetSpec> latest = waiting.keySet()
 				.stream()
 				.collect(Collectors.toMap(Function.identity(), (partition) -> OffsetSpec.latest()));
-			Map<TopicPartition, ListOffsetsResultInfo> stable = this.admin.listOffsets(latest, READ_COMMITTED)
-				.all()
-				.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-			waiting.entrySet().removeIf((written) -> stable.get(written.getKey()).offset() > written.getValue());
-			if (waiting.isEmpty()) {
-				return;
+			try {
+				Map<TopicPartition, ListOffsetsResultInfo> stable = this.admin.listOffsets(latest, READ_COMMITTED)
+					.all()
+					.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				waiting.entrySet().removeIf((written) -> stable.get(written.getKey()).offset() > written.getValue());
+				if (waiting.isEmpty()) {
+					return;
+				}
+			}
+			catch (ExecutionException ex) {
+				// A leader that died or moved: ask again, the cluster names the new one.
+				if (System.nanoTime() + pause > deadline) {
+					throw ex;
+				}
 			}
 			if (System.nanoTime() + pause > deadline) {
 				throw new TimeoutException("Not visible to read_committed readers within " + timeout + ": " + waiting);
