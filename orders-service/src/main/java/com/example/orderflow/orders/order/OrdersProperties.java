@@ -34,7 +34,12 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 	 * @param writers transactions in flight at once, each on its own producer
 	 * @param maxBatch the most events one transaction takes
 	 * @param queueTimeout how long an event may wait for a transaction to take it; then
-	 * it is withdrawn and the request answered 503
+	 * it is withdrawn and the request answered 503. At least as long as the transaction
+	 * ahead of it may take to succeed (the producer's {@code max.block.ms} plus
+	 * {@code delivery.timeout.ms}, 24 s): shorter, and a broker failover that the
+	 * transaction ahead rides out refuses the orders queued behind it (with 10 s, 5 and
+	 * 14 orders got a 503 in the broker drill, leaders moved 7 and 11 s after the kill on
+	 * a loaded 2-core machine and the transaction coordinator took a few seconds more)
 	 * @param visibleWithin how long the answer to a committed event waits for it to
 	 * become visible to {@code read_committed} readers (the commit's markers reach each
 	 * partition a moment after the commit returns); then it is answered anyway: the event
@@ -44,7 +49,7 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 	 * the request is answered 503 saying the order may still be committed
 	 */
 	record Writer(@DefaultValue("2") int writers, @DefaultValue("500") int maxBatch,
-			@DefaultValue("10s") Duration queueTimeout, @DefaultValue("10s") Duration visibleWithin,
+			@DefaultValue("25s") Duration queueTimeout, @DefaultValue("10s") Duration visibleWithin,
 			@DefaultValue("30s") Duration outcomeWithin) {
 
 		Writer {
