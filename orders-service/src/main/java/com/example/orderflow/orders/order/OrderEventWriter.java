@@ -193,6 +193,7 @@ class OrderEventWriter implements SmartLifecycle {
 			RuntimeException failure) {
 		if (written == null) {
 			batch.forEach((pending) -> pending.done().completeExceptionally(failure));
+			refuseQueued(failure);
 			return;
 		}
 		StableOffsets.Outcome outcome;
@@ -210,14 +211,35 @@ class OrderEventWriter implements SmartLifecycle {
 				this.batchSizes.record(batch.size());
 				batch.forEach((pending) -> pending.done().complete(null));
 			}
-			case ABORTED -> batch.forEach((pending) -> pending.done().completeExceptionally(failure));
+			case ABORTED -> {
+				batch.forEach((pending) -> pending.done().completeExceptionally(failure));
+				refuseQueued(failure);
+			}
 			case UNKNOWN -> {
 				OutcomeUnknownException unknown = new OutcomeUnknownException(
 						"The cluster did not settle the transaction within " + this.settings.outcomeWithin()
 								+ ": it may still commit these orders",
 						failure);
 				batch.forEach((pending) -> pending.done().completeExceptionally(unknown));
+				refuseQueued(failure);
 			}
+		}
+	}
+
+	/**
+	 * The cluster just failed a transaction after the producer's own time-outs: it is not
+	 * taking orders now, and every request still queued would wait for a transaction that
+	 * fails the same way. They are answered at once, never written (no transaction took
+	 * them), instead of each waiting out the queue time-out or a failure of its own. A
+	 * broker failover that the transaction rides out fails nothing and refuses nobody.
+	 */
+	private void refuseQueued(RuntimeException failure) {
+		List<Pending> queued = new ArrayList<>();
+		this.queue.drainTo(queued);
+		if (!queued.isEmpty()) {
+			logger.warn("Refused {} queued order events: the transaction ahead of them failed ({})", queued.size(),
+					failure.getMessage());
+			queued.forEach((pending) -> pending.done().completeExceptionally(failure));
 		}
 	}
 

@@ -39,7 +39,9 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 	 * {@code delivery.timeout.ms}, 24 s): shorter, and a broker failover that the
 	 * transaction ahead rides out refuses the orders queued behind it (with 10 s, 5 and
 	 * 14 orders got a 503 in the broker drill, leaders moved 7 and 11 s after the kill on
-	 * a loaded 2-core machine and the transaction coordinator took a few seconds more)
+	 * a loaded 2-core machine and the transaction coordinator took a few seconds more). A
+	 * transaction that fails answers everything queued behind it at once, so a cluster
+	 * that is down still gets a quick 503
 	 * @param visibleWithin how long the answer to a committed event waits for it to
 	 * become visible to {@code read_committed} readers (the commit's markers reach each
 	 * partition a moment after the commit returns); then it is answered anyway: the event
