@@ -260,14 +260,18 @@ public final class LocalCluster implements AutoCloseable {
 
 	/**
 	 * Starts a stopped or killed node again on its old data, and returns once its broker
-	 * is registered. It is back in every ISR only later, when it has caught up (see
-	 * {@link #awaitFullyReplicated(Duration)}).
+	 * is registered and its controller has caught up with the metadata quorum's leader
+	 * since this launch. The registration alone does not tell: a node killed while the
+	 * quorum was lost stays registered (no controller could fence it), so it looks back
+	 * the moment it is launched. It is back in every ISR only later, when it has caught
+	 * up (see {@link #awaitFullyReplicated(Duration)}).
 	 */
 	public void startNode(int nodeId) {
 		KafkaNode node = node(nodeId);
+		long launched = System.currentTimeMillis();
 		node.launch(this.brokerLogConfiguration, this.classpath);
 		long deadline = System.nanoTime() + NODE_START_TIMEOUT.toNanos();
-		while (!registeredBrokers().contains(nodeId)) {
+		while (!registeredBrokers().contains(nodeId) || !caughtUpSince(nodeId, launched)) {
 			node.requireRunning();
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException("Node " + nodeId + " did not register within " + NODE_START_TIMEOUT
@@ -380,6 +384,18 @@ public final class LocalCluster implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted", ex);
 		}
+	}
+
+	/**
+	 * Whether the quorum has a leader that saw this voter caught up at or after the time.
+	 */
+	private boolean caughtUpSince(int nodeId, long epochMillis) {
+		QuorumInfo quorum = quorum();
+		return quorum != null && quorum.leaderId() >= 0
+				&& quorum.voters()
+					.stream()
+					.anyMatch((voter) -> voter.replicaId() == nodeId && (voter.replicaId() == quorum.leaderId()
+							|| voter.lastCaughtUpTimestamp().orElse(0) >= epochMillis));
 	}
 
 	private QuorumInfo quorum() {

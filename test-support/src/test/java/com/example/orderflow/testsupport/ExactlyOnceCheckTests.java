@@ -71,12 +71,7 @@ class ExactlyOnceCheckTests {
 		TestKafkaClients clients = new TestKafkaClients(bootstrapServers);
 		String group = "exactly-once-check-" + UUID.randomUUID();
 		OrderCreated order = TestOrders.created();
-		clients.send(Topics.ORDERS, order);
-		ConsumerRecord<String, Object> input = clients.readCommitted(Topics.ORDERS)
-			.stream()
-			.filter((record) -> order.orderId().toString().equals(record.key()))
-			.findFirst()
-			.orElseThrow();
+		ConsumerRecord<String, Object> input = sent(clients, order);
 
 		try (KafkaProducer<String, Object> group1 = transactionalProducer()) {
 			group1.initTransactions();
@@ -113,12 +108,7 @@ class ExactlyOnceCheckTests {
 		TestKafkaClients clients = new TestKafkaClients(bootstrapServers);
 		String group = "exactly-once-check-" + UUID.randomUUID();
 		OrderCreated order = TestOrders.created();
-		clients.send(Topics.ORDERS, order);
-		ConsumerRecord<String, Object> input = clients.readCommitted(Topics.ORDERS)
-			.stream()
-			.filter((record) -> order.orderId().toString().equals(record.key()))
-			.findFirst()
-			.orElseThrow();
+		ConsumerRecord<String, Object> input = sent(clients, order);
 		try (KafkaProducer<String, Object> producer = transactionalProducer()) {
 			producer.initTransactions();
 			producer.beginTransaction();
@@ -144,6 +134,16 @@ class ExactlyOnceCheckTests {
 		JacksonJsonSerializer<Object> json = new JacksonJsonSerializer<>();
 		json.configure(Map.of("spring.json.type.mapping", EventTypes.typeMapping()), false);
 		return new KafkaProducer<>(config, new StringSerializer(), json);
+	}
+
+	/** Sends the order event to {@code orders} and returns its record there. */
+	private static ConsumerRecord<String, Object> sent(TestKafkaClients clients, OrderCreated order) {
+		clients.send(Topics.ORDERS, order);
+		return clients.readCommitted(Topics.ORDERS)
+			.stream()
+			.filter((record) -> order.orderId().toString().equals(record.key()))
+			.findFirst()
+			.orElseThrow();
 	}
 
 }

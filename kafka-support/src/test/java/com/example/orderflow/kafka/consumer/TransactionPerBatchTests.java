@@ -19,6 +19,7 @@ import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.ListenerAssignments;
+import com.example.orderflow.testsupport.LostCommitAnswers;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import com.example.orderflow.testsupport.TestOrders;
@@ -88,7 +89,7 @@ class TransactionPerBatchTests {
 	private MeterRegistry meters;
 
 	@Autowired
-	private BatchTestApplication.CommitFault commitFault;
+	private LostCommitAnswers lostCommitAnswers;
 
 	@BeforeEach
 	void awaitPartitions() {
@@ -160,11 +161,11 @@ class TransactionPerBatchTests {
 		UUID orderId = UUID.randomUUID();
 		OrderCreated order = TestOrders.created(orderId, "customer-1", "DE");
 		double rollbacksBefore = rollbacks();
-		this.commitFault.arm();
+		this.lostCommitAnswers.arm();
 
 		this.clients.send(Topics.ORDERS, order);
 
-		await().atMost(Duration.ofSeconds(60)).until(this.commitFault::fired);
+		await().atMost(Duration.ofSeconds(60)).until(this.lostCommitAnswers::lost);
 		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), order.eventId());
 		assertThat(rollbacks() - rollbacksBefore).as("transactions seen as rolled back").isEqualTo(1);
 		assertThat(keyed(this.clients.readCommittedBytes(DEAD_LETTERS), orderId)).as("parked").isEmpty();

@@ -23,6 +23,7 @@ import java.util.stream.IntStream;
 
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.testsupport.LostCommitAnswers;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package com.example.orderflow.orders.order;
+package com.example.orderflow.testsupport;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -13,23 +13,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 /**
- * Once armed, the next commit of the orders producer reaches the cluster and commits, and
- * then the client reports a timeout: what a commit looks like when the coordinator took
- * it but its answer was lost (two brokers down, say).
+ * Once armed, the next commit of any producer of the application reaches the cluster and
+ * commits, and then the client reports a timeout: what a commit looks like when the
+ * coordinator took it but its answer was lost (two brokers down, say). {@code @Import} it
+ * into a test and {@link #arm()} it; {@link #lost()} tells that the fault happened.
  */
 @TestConfiguration(proxyBeanMethods = false)
-class LostCommitAnswers {
+public class LostCommitAnswers {
 
 	private final AtomicBoolean armed = new AtomicBoolean();
 
 	private final AtomicBoolean lost = new AtomicBoolean();
 
-	void arm() {
+	/** Makes the next commit of any producer lose its answer. */
+	public void arm() {
 		this.lost.set(false);
 		this.armed.set(true);
 	}
 
-	boolean lost() {
+	/** Whether a commit lost its answer since {@link #arm()}. */
+	public boolean lost() {
 		return this.lost.get();
 	}
 
