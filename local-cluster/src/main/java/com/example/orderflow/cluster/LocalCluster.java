@@ -274,8 +274,9 @@ public final class LocalCluster implements AutoCloseable {
 		while (!registeredBrokers().contains(nodeId) || !caughtUpSince(nodeId, launched)) {
 			node.requireRunning();
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Node " + nodeId + " did not register within " + NODE_START_TIMEOUT
-						+ "; see " + node.logFile());
+				throw new IllegalStateException(
+						"Node " + nodeId + " did not register and catch up with the metadata quorum within "
+								+ NODE_START_TIMEOUT + "; see " + node.logFile());
 			}
 			pause();
 		}
