@@ -31,6 +31,12 @@ public final class OrderLoad {
 	private static final Pattern ORDER_ID = Pattern.compile("\"orderId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
 
 	/**
+	 * A 503 whose problem detail says the order may still be accepted (the cluster took
+	 * the event, its commit was not settled in time), as the orders API writes it.
+	 */
+	private static final Pattern OUTCOME_UNKNOWN = Pattern.compile("\"outcome\"\\s*:\\s*\"unknown\"");
+
+	/**
 	 * A patient client: longer than the orders API takes to give up by itself (24 s), so
 	 * what is counted is the API's own answer.
 	 */
@@ -76,14 +82,23 @@ public final class OrderLoad {
 		return running.stop();
 	}
 
-	/** One request and how it ended. */
-	public record Request(int number, String customerId, int status, String orderId, int attempts, double sentAt,
-			double seconds, double answeredAt) {
+	/**
+	 * One request and how it ended.
+	 *
+	 * @param outcomeUnknown a 503 that said the order may still be accepted
+	 */
+	public record Request(int number, String customerId, int status, String orderId, boolean outcomeUnknown,
+			int attempts, double sentAt, double seconds, double answeredAt) {
 
 		public boolean acknowledged() {
 			return this.status == 201;
 		}
 
+	}
+
+	/** Whether an answer's body says that the order may still be accepted. */
+	static boolean outcomeUnknown(int status, String body) {
+		return status == 503 && OUTCOME_UNKNOWN.matcher(body).find();
 	}
 
 	/**
@@ -109,6 +124,21 @@ public final class OrderLoad {
 		/** Every request not answered 201. */
 		public List<Request> notAcknowledged() {
 			return this.requests.stream().filter((request) -> !request.acknowledged()).toList();
+		}
+
+		/**
+		 * Every request not answered 201, except the 503s that said the order may still
+		 * be accepted: none of these may ever be on {@code orders}.
+		 */
+		public List<Request> notAccepted() {
+			return this.requests.stream()
+				.filter((request) -> !request.acknowledged() && !request.outcomeUnknown())
+				.toList();
+		}
+
+		/** The 503s that said the order may still be accepted. */
+		public List<Request> outcomeUnknown() {
+			return this.requests.stream().filter(Request::outcomeUnknown).toList();
 		}
 
 		/** Anything but 201 and 503: another status, or no answer at all (status 0). */
@@ -211,8 +241,8 @@ public final class OrderLoad {
 					else {
 						this.errors.incrementAndGet();
 					}
-					return new Request(number, customerId, answer.status, answer.orderId, answer.attempts, sentAt,
-							seconds, now());
+					return new Request(number, customerId, answer.status, answer.orderId, answer.outcomeUnknown,
+							answer.attempts, sentAt, seconds, now());
 				});
 			this.requests.put(number, request);
 		}
@@ -231,10 +261,11 @@ public final class OrderLoad {
 			return OrderLoad.this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
 				.handle((response, failure) -> {
 					if (failure != null) {
-						return new Answer(0, null, attempt);
+						return new Answer(0, null, false, attempt);
 					}
 					Matcher orderId = ORDER_ID.matcher(response.body());
-					return new Answer(response.statusCode(), orderId.find() ? orderId.group(1) : null, attempt);
+					return new Answer(response.statusCode(), orderId.find() ? orderId.group(1) : null,
+							outcomeUnknown(response.statusCode(), response.body()), attempt);
 				})
 				.thenCompose((answer) -> {
 					if (answer.status == 503 && OrderLoad.this.retryRefused && System.nanoTime() < retryUntil) {
@@ -313,7 +344,7 @@ public final class OrderLoad {
 
 	}
 
-	private record Answer(int status, String orderId, int attempts) {
+	private record Answer(int status, String orderId, boolean outcomeUnknown, int attempts) {
 	}
 
 }

@@ -67,7 +67,8 @@ public final class OutputLedger implements AutoCloseable {
 	 * passes; then reads every output topic to its end and counts. Counting at the first
 	 * moment nothing is missing would not see a duplicate committed a moment later.
 	 * @param acknowledged customerIds of requests answered 201
-	 * @param refused customerIds of requests answered otherwise
+	 * @param refused customerIds of requests not accepted: answered otherwise, a 503 that
+	 * said the order may still be accepted excepted
 	 * @param groups the groups to count
 	 */
 	public Count await(Collection<String> acknowledged, Collection<String> refused, Collection<String> groups,
@@ -161,6 +162,30 @@ public final class OutputLedger implements AutoCloseable {
 				byGroup);
 	}
 
+	/**
+	 * How many of these requests (by customerId) have an order event on {@code orders},
+	 * and how many more than one, as far as {@code orders} is read now.
+	 */
+	public Written written(Collection<String> requests) {
+		readOrders();
+		int written = 0;
+		int twice = 0;
+		for (String customer : Set.copyOf(requests)) {
+			int events = this.orderEvents.getOrDefault(customer, List.of()).size();
+			written += (events > 0) ? 1 : 0;
+			twice += (events > 1) ? 1 : 0;
+		}
+		return new Written(Set.copyOf(requests).size(), written, twice);
+	}
+
+	/**
+	 * @param requests the requests asked about
+	 * @param written of those, how many have an order event on {@code orders}
+	 * @param twice of those, how many have more than one
+	 */
+	public record Written(int requests, int written, int twice) {
+	}
+
 	/** What was counted for one group. */
 	public record GroupCount(String group, String topic, int outputs, int duplicates, int missing) {
 	}
@@ -170,7 +195,7 @@ public final class OutputLedger implements AutoCloseable {
 	 * @param orderEvents their order events found on {@code orders}
 	 * @param acknowledgedButMissing acknowledged requests with no event on {@code orders}
 	 * @param acknowledgedTwice acknowledged requests with more than one event
-	 * @param refused requests not acknowledged
+	 * @param refused requests not accepted (see {@link OrderLoad.Result#notAccepted()})
 	 * @param refusedButWritten of those, how many have an event on {@code orders} anyway
 	 * @param groups per group
 	 */

@@ -131,7 +131,7 @@ public final class ScaleDrill {
 		this.diagrams.accept(two.diagram(2));
 		ClusterChecks.pause(Duration.ofSeconds(3));
 		OrderLoad.Result result = load.stop();
-		OutputLedger.Count count = ledger.await(customers(result.acknowledged()), customers(result.notAcknowledged()),
+		OutputLedger.Count count = ledger.await(customers(result.acknowledged()), customers(result.notAccepted()),
 				ConsumerGroups.ALL, OUTPUTS_TIMEOUT, this.progress);
 		this.diagrams.accept(count.report());
 		numbers(report, result, count);

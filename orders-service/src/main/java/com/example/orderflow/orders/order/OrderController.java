@@ -38,6 +38,18 @@ class OrderController {
 
 	private static final Logger logger = LoggerFactory.getLogger(OrderController.class);
 
+	/**
+	 * The property of a 503's problem detail that says what became of the order:
+	 * {@value #OUTCOME_REFUSED} (nothing was accepted) or {@value #OUTCOME_UNKNOWN} (the
+	 * cluster took the event but did not settle its commit in time: it may still be
+	 * accepted, so retry with the same {@code Idempotency-Key}).
+	 */
+	static final String OUTCOME = "outcome";
+
+	static final String OUTCOME_REFUSED = "refused";
+
+	static final String OUTCOME_UNKNOWN = "unknown";
+
 	private final Orders orders;
 
 	private final OrdersProperties properties;
@@ -93,6 +105,8 @@ class OrderController {
 						+ "accepted. Retry later with the same Idempotency-Key."
 				: "The Kafka cluster did not acknowledge the order event, so nothing was accepted. "
 						+ "Retry later; an Idempotency-Key makes the retry safe.");
+		// The same in a form a client can act on without parsing the text.
+		problem.setProperty(OUTCOME, ex.mayStillCommit() ? OUTCOME_UNKNOWN : OUTCOME_REFUSED);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, this.properties.retryAfter().toSeconds())))
 			.body(problem);

@@ -305,11 +305,32 @@ class OrderControllerTests {
 		place(validOrder(), "key-503").andExpect(status().isServiceUnavailable())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(header().string("Retry-After", "5"))
-			.andExpect(jsonPath("$.status").value(503));
+			.andExpect(jsonPath("$.status").value(503))
+			.andExpect(jsonPath("$.outcome").value("refused"));
 		this.events.clusterDown(false);
 		// The key was not taken by the failed attempt: the retry places the order.
 		place(validOrder(), "key-503").andExpect(status().isCreated());
 		assertThat(this.events.published()).hasSize(1);
+	}
+
+	/**
+	 * A commit the cluster took but did not settle in time is a 503 too, but one that
+	 * says so, in a property a client (and the drills' ledger) can tell from a refusal:
+	 * such an order may still become visible.
+	 */
+	@Test
+	void aCommitWhoseOutcomeIsUnknownIs503SayingTheOrderMayStillBeAccepted() throws Exception {
+		this.events.outcomeUnknown(true);
+		try {
+			place(validOrder(), "key-unknown").andExpect(status().isServiceUnavailable())
+				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(header().string("Retry-After", "5"))
+				.andExpect(jsonPath("$.outcome").value("unknown"))
+				.andExpect(jsonPath("$.detail", containsString("may still be accepted")));
+		}
+		finally {
+			this.events.outcomeUnknown(false);
+		}
 	}
 
 	@Test

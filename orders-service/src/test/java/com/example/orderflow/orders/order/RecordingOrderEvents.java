@@ -18,6 +18,8 @@ class RecordingOrderEvents extends OrderEvents {
 
 	private volatile boolean clusterDown;
 
+	private volatile boolean outcomeUnknown;
+
 	RecordingOrderEvents() {
 		// Every method that would touch the template is overridden.
 		super(null);
@@ -34,9 +36,9 @@ class RecordingOrderEvents extends OrderEvents {
 	}
 
 	private void publish(OrderEvent event) {
-		if (this.clusterDown) {
+		if (this.clusterDown || this.outcomeUnknown) {
 			throw new OrderEventsUnavailableException("The cluster did not commit " + event.orderId(),
-					new IllegalStateException("cluster down (test)"), false);
+					new IllegalStateException("cluster down (test)"), this.outcomeUnknown);
 		}
 		this.published.add(event);
 	}
@@ -47,6 +49,11 @@ class RecordingOrderEvents extends OrderEvents {
 
 	void clusterDown(boolean down) {
 		this.clusterDown = down;
+	}
+
+	/** Every event fails as a commit that the cluster took but did not settle in time. */
+	void outcomeUnknown(boolean unknown) {
+		this.outcomeUnknown = unknown;
 	}
 
 	void reset() {

@@ -63,6 +63,8 @@ class UnreachableClusterTests {
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
 			assertThat(response.body()).contains("\"status\":503");
+			assertThat(response.body()).as("nothing was accepted, and the answer says so")
+				.contains("\"outcome\":\"refused\"");
 		}
 		// The failed attempts took neither an order nor the Idempotency-Key: the second
 		// attempt with the same key was tried for real, and failed again.
