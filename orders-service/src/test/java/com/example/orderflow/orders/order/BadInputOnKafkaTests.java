@@ -407,7 +407,7 @@ class BadInputOnKafkaTests {
 
 		HttpResponse<String> response = send(input, marker, existing);
 
-		OrdersTopic after = ordersAfter();
+		OrdersTopic after = ordersAfter(before);
 		recordsWritten.addAndGet(after.records().size() - before.records().size());
 		assertThat(response.statusCode()).as("status of %s, answered %s", input, response.body())
 			.isEqualTo(input.expectedStatus());
@@ -459,19 +459,24 @@ class BadInputOnKafkaTests {
 
 	/**
 	 * {@code orders} before a request. The last read, usually the previous case's
-	 * {@link #ordersAfter() after}, is reused when the end offsets show that nothing was
-	 * appended since: the committed records below the same end offsets are the same
-	 * records. Anything else is read again.
+	 * {@link #ordersAfter(OrdersTopic) after}, is reused when the end offsets show that
+	 * nothing was appended since. Anything else is read again.
 	 */
 	private OrdersTopic ordersBefore() {
-		Map<TopicPartition, Long> endOffsets = quietEndOffsets();
 		OrdersTopic last = lastRead;
-		return (last != null && last.endOffsets().equals(endOffsets)) ? last : read(endOffsets);
+		return (last != null) ? ordersAfter(last) : read(quietEndOffsets());
 	}
 
-	/** {@code orders} after a request, always read again. */
-	private OrdersTopic ordersAfter() {
-		return read(quietEndOffsets());
+	/**
+	 * {@code orders} after a request: the earlier read when the log end offsets (every
+	 * record appended, committed, aborted or still open) have not moved since, for then
+	 * not one record was written, and the committed records below the same end offsets
+	 * are the same records; read again otherwise, so that a failed check shows what was
+	 * written.
+	 */
+	private OrdersTopic ordersAfter(OrdersTopic earlier) {
+		Map<TopicPartition, Long> endOffsets = quietEndOffsets();
+		return earlier.endOffsets().equals(endOffsets) ? earlier : read(endOffsets);
 	}
 
 	private OrdersTopic read(Map<TopicPartition, Long> endOffsets) {
