@@ -1,5 +1,6 @@
 package com.example.orderflow.kafka.observability;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,7 +23,8 @@ import org.springframework.kafka.core.KafkaAdmin;
  * Kafka clients' own metrics, so lag per partition is
  * {@code kafka_consumer_fetch_manager_records_lag{client_id,topic,partition}} on
  * {@code /actuator/prometheus} (the client id is {@code consumer-<group>-<n>}), found
- * within a minute of a partition's assignment.
+ * within {@link PromptConsumerMetrics#REFRESH} of a partition's assignment, not
+ * Micrometer's minute.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(KafkaHealthProperties.class)
@@ -35,6 +37,11 @@ public class KafkaObservabilityAutoConfiguration {
 	ListenerContainersHealthIndicator kafkaListenersHealthIndicator(
 			ObjectProvider<KafkaListenerEndpointRegistry> registry) {
 		return new ListenerContainersHealthIndicator(registry);
+	}
+
+	@Bean
+	static PromptConsumerMetrics promptConsumerMetrics(ObjectProvider<MeterRegistry> registry) {
+		return new PromptConsumerMetrics(registry);
 	}
 
 	@Bean
