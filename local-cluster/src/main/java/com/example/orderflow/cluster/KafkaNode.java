@@ -189,7 +189,7 @@ final class KafkaNode {
 		}
 	}
 
-	void launch(Path brokerLogConfiguration, String classpath) {
+	void launch(Path brokerLogConfiguration, String classpath, LocalCluster.Compiler compiler) {
 		if (isRunning()) {
 			throw new IllegalStateException("Node " + this.id + " is already running (pid " + this.lastPid + ")");
 		}
@@ -203,6 +203,7 @@ final class KafkaNode {
 		command.add("-XX:+ExplicitGCInvokesConcurrent");
 		// A broker that ran out of heap is better dead than limping.
 		command.add("-XX:+ExitOnOutOfMemoryError");
+		command.addAll(compiler.jvmFlags());
 		command.add("-Djava.awt.headless=true");
 		command.add("-Dlog4j2.configurationFile=" + brokerLogConfiguration.toAbsolutePath());
 		command.add("-Dorderflow.kafka.log-file=" + logFile().toAbsolutePath());

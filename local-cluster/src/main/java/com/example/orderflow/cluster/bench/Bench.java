@@ -146,7 +146,8 @@ public final class Bench {
 		// As on every ./demo up but the first after a build: not counted.
 		ClassDataSharing.prepare(specs.stream().map(ServiceProcess.Spec::jar).toList(), this.progress);
 		long t0 = System.nanoTime();
-		this.cluster = LocalCluster.start(LocalCluster.Layout.withFreePorts(directory), this.progress);
+		this.cluster = LocalCluster.start(LocalCluster.Layout.withFreePorts(directory), LocalCluster.Compiler.PEAK,
+				this.progress);
 		long t1 = System.nanoTime();
 		this.stack = Stack.start(specs, this.cluster.layout().logDirectory(), this.cluster.bootstrapServers(),
 				SERVICES_READY, this.progress);
