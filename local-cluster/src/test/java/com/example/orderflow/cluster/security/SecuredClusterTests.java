@@ -3,6 +3,7 @@ package com.example.orderflow.cluster.security;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,6 +26,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,20 +36,29 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,8 +68,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * The locks of secured mode, tried on a real secured 3-node cluster: each attempt out of
  * a principal's lane is refused with the specific error and writes nothing, a principal
- * in its lane gets through, and the cluster's ACLs are exactly the declared matrix.
+ * in its lane gets through, and the cluster's ACLs are exactly the declared matrix. Last,
+ * the same cluster is started again on its data, as {@code ./demo up --secure} twice: one
+ * secured cluster start serves every test but that restart.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredClusterTests {
 
 	/** Long enough for a refusal to arrive, short enough that a hang fails soon. */
@@ -74,22 +89,75 @@ class SecuredClusterTests {
 
 	@BeforeAll
 	static void startSecuredCluster() {
-		cluster = LocalCluster.startSecured(LocalCluster.Layout.withFreePorts(directory),
-				(line) -> System.out.println("[cluster] " + line));
-		security = cluster.security().orElseThrow();
-		admin = Admin.create(clientConfig(cluster.bootstrapServers(), cluster.adminClientProperties()));
+		start(LocalCluster.Layout.withFreePorts(directory));
 	}
 
 	@AfterAll
 	static void stopCluster() {
 		if (admin != null) {
 			admin.close(Duration.ofSeconds(2));
+			admin = null;
 		}
 		if (cluster != null) {
 			List<Long> pids = cluster.layout().nodeIds().stream().map(cluster::pid).toList();
 			cluster.close();
+			cluster = null;
 			assertThat(pids).noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 		}
+	}
+
+	private static void start(LocalCluster.Layout layout) {
+		cluster = LocalCluster.startSecured(layout, (line) -> System.out.println("[cluster] " + line));
+		security = cluster.security().orElseThrow();
+		admin = Admin.create(clientConfig(cluster.bootstrapServers(), cluster.adminClientProperties()));
+	}
+
+	/**
+	 * The matrix is the truth again after a restart, and a principal whose user the
+	 * cluster lacks (one added to the matrix after the storage was formatted) gets one.
+	 * Last of the class, for it stops the cluster the others use.
+	 */
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void aRestartRemovesAclsTheMatrixDoesNotHaveAndCreatesUsersTheClusterLacks() throws Exception {
+		AclBinding stray = new AclBinding(new ResourcePattern(ResourceType.TOPIC, Topics.ORDERS, PatternType.LITERAL),
+				new AccessControlEntry("User:notification", "*", AclOperation.WRITE, AclPermissionType.ALLOW));
+		admin.createAcls(List.of(stray)).all().get(30, TimeUnit.SECONDS);
+		// As if fraud had been added to the matrix after the format: no user, no
+		// password.
+		admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion("fraud", ScramMechanism.SCRAM_SHA_512)))
+			.all()
+			.get(30, TimeUnit.SECONDS);
+		// The deletion reaches every broker with the next metadata update.
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS))
+				.doesNotContainKey("fraud"));
+		LocalCluster.Layout layout = cluster.layout();
+		stopCluster();
+		Path passwords = ClusterSecurity.directory(directory).resolve("passwords.properties");
+		Files.write(passwords,
+				Files.readAllLines(passwords, StandardCharsets.ISO_8859_1)
+					.stream()
+					.filter((line) -> !line.startsWith("fraud="))
+					.toList(),
+				StandardCharsets.ISO_8859_1);
+
+		start(layout);
+		// ACLs and users are metadata: each broker has them after its next update.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			Set<AclBinding> acls = Set
+				.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
+			assertThat(acls).doesNotContain(stray).isEqualTo(AclMatrix.load().bindings());
+		});
+		// The new password works: fraud may describe its own output topic.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			try (Admin fraud = Admin
+				.create(clientConfig(cluster.bootstrapServers(), security.clientProperties("fraud")))) {
+				assertThat(
+						fraud.describeTopics(List.of(Topics.FRAUD_DECISIONS)).allTopicNames().get(30, TimeUnit.SECONDS))
+					.containsKey(Topics.FRAUD_DECISIONS);
+			}
+		});
 	}
 
 	@Test
