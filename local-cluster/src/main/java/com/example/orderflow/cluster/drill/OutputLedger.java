@@ -168,14 +168,15 @@ public final class OutputLedger implements AutoCloseable {
 	 */
 	public Written written(Collection<String> requests) {
 		readOrders();
+		Set<String> customers = Set.copyOf(requests);
 		int written = 0;
 		int twice = 0;
-		for (String customer : Set.copyOf(requests)) {
+		for (String customer : customers) {
 			int events = this.orderEvents.getOrDefault(customer, List.of()).size();
 			written += (events > 0) ? 1 : 0;
 			twice += (events > 1) ? 1 : 0;
 		}
-		return new Written(Set.copyOf(requests).size(), written, twice);
+		return new Written(customers.size(), written, twice);
 	}
 
 	/**
