@@ -686,15 +686,6 @@ public final class LocalCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Where the cluster lives: {@code <dataDirectory>/kafka/node-N} (storage and
-	 * configuration), {@code <dataDirectory>/logs} and {@code <dataDirectory>/pids}. Node
-	 * {@code n} (1 to 3) listens on {@code firstBrokerPort + n - 1} for clients and
-	 * {@code firstControllerPort + n - 1} for the quorum, on 127.0.0.1 only.
-	 * @param dataDirectory the root of everything the cluster writes
-	 * @param firstBrokerPort the client port of node 1
-	 * @param firstControllerPort the controller port of node 1
-	 */
-	/**
 	 * The brokers' JIT compiler. A broker of the demo or of a test lives minutes at a few
 	 * orders per second, too briefly for C2's compiles to pay off: with C1 alone the
 	 * whole running system used 0.41 cores idle instead of 0.59, and 0.77 instead of 1.08
@@ -723,6 +714,16 @@ public final class LocalCluster implements AutoCloseable {
 
 	}
 
+	/**
+	 * Where the cluster lives: {@code <dataDirectory>/kafka/node-N} (storage and
+	 * configuration), {@code <dataDirectory>/logs} and {@code <dataDirectory>/pids}. Node
+	 * {@code n} (1 to 3) listens on {@code firstBrokerPort + n - 1} for clients and
+	 * {@code firstControllerPort + n - 1} for the quorum, on 127.0.0.1 only.
+	 *
+	 * @param dataDirectory the root of everything the cluster writes
+	 * @param firstBrokerPort the client port of node 1
+	 * @param firstControllerPort the controller port of node 1
+	 */
 	public record Layout(Path dataDirectory, int firstBrokerPort, int firstControllerPort) {
 
 		/**

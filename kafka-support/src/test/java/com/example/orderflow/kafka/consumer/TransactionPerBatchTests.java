@@ -181,10 +181,9 @@ class TransactionPerBatchTests {
 		OrderCreated alsoSmall = TestOrders.created(orderId, "customer-also-small", "DE");
 		try (Admin admin = admin()) {
 			// Above the producer's batch.size (16 KiB), as a topic's limit is in
-			// practice: a
-			// batch of small records that fits batch.size but not a lower limit is split
-			// into the same batch again and again until the transaction times out
-			// (Kafka's producer splits to batch.size), which is not what this shows.
+			// practice: a batch of small records that fits batch.size but not a lower
+			// limit is split into the same batch again and again until the transaction
+			// times out (Kafka's producer splits to batch.size), not what this shows.
 			setOutputMaxMessageBytes(admin, String.valueOf(32 * 1024));
 			try {
 				whileStopped(() -> this.clients.send(Topics.ORDERS, small, large, alsoSmall));
