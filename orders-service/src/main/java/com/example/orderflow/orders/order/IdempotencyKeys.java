@@ -39,32 +39,41 @@ class IdempotencyKeys {
 
 	/**
 	 * Places the order once per key. A concurrent duplicate does not place it again: it
-	 * waits for the first attempt and shares its outcome, success or failure.
+	 * shares the first attempt's outcome, success or failure.
+	 * @param placement places the order; its future completes once the order is committed
+	 * @return completes with the key's order once it is committed
 	 * @throws IdempotencyKeyConflictException if the key was used for a different order
 	 */
-	Order placeOnce(String key, PlaceOrder command, Supplier<Order> placement) {
+	CompletableFuture<Order> placeOnce(String key, PlaceOrder command, Supplier<CompletableFuture<Order>> placement) {
 		Placement mine = new Placement(command, new CompletableFuture<>());
 		Placement earlier = this.placements.putIfAbsent(key, mine);
 		if (earlier != null) {
 			if (!earlier.command().equals(command)) {
 				throw new IdempotencyKeyConflictException();
 			}
-			return outcomeOf(earlier);
+			return earlier.outcome().copy();
 		}
-		Order order;
+		CompletableFuture<Order> placed;
 		try {
-			order = placement.get();
+			placed = placement.get();
 		}
 		catch (RuntimeException | Error ex) {
-			// Forget the key before anyone can see the failure, so the retry it prompts
-			// runs for real.
-			this.placements.remove(key, mine);
-			mine.outcome().completeExceptionally(ex);
-			throw ex;
+			placed = CompletableFuture.failedFuture(ex);
 		}
-		mine.outcome().complete(order);
-		remember(key);
-		return order;
+		placed.whenComplete((order, failure) -> {
+			if (failure != null) {
+				// Forget the key before anyone can see the failure, so the retry it
+				// prompts runs for real.
+				this.placements.remove(key, mine);
+				mine.outcome()
+					.completeExceptionally((failure instanceof CompletionException && failure.getCause() != null)
+							? failure.getCause() : failure);
+				return;
+			}
+			remember(key);
+			mine.outcome().complete(order);
+		});
+		return mine.outcome().copy();
 	}
 
 	/** How many keys are remembered or in flight. */
@@ -78,18 +87,6 @@ class IdempotencyKeys {
 			while (this.done.size() > this.capacity) {
 				this.placements.remove(this.done.removeFirst());
 			}
-		}
-	}
-
-	private static Order outcomeOf(Placement placement) {
-		try {
-			return placement.outcome().join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException cause) {
-				throw cause;
-			}
-			throw ex;
 		}
 	}
 

@@ -2,6 +2,7 @@ package com.example.orderflow.orders.order;
 
 import java.net.URI;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import com.example.orderflow.events.Money;
 import jakarta.servlet.http.HttpServletRequest;
@@ -62,10 +63,15 @@ class OrderController {
 	// Both handlers that write declare what they produce, so that a caller who accepts
 	// no JSON gets its 406 before anything is written, not after the event is committed.
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Placed> place(@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Size(min = 1,
-			max = 200) @Nullable String idempotencyKey, @Valid @RequestBody PlaceOrderRequest request) {
-		Order order = this.orders.place(request.toCommand(), idempotencyKey);
-		return ResponseEntity.created(URI.create("/api/orders/" + order.orderId())).body(Placed.of(order));
+	// Answered when the commit is done, on the thread that saw it done: while an order
+	// waits for its commit it holds no thread of the web server, so the requests waiting
+	// are bounded by the writer's queue, not by the server's threads.
+	CompletableFuture<ResponseEntity<Placed>> place(@RequestHeader(name = IDEMPOTENCY_KEY,
+			required = false) @Size(min = 1, max = 200) @Nullable String idempotencyKey,
+			@Valid @RequestBody PlaceOrderRequest request) {
+		return this.orders.place(request.toCommand(), idempotencyKey)
+			.thenApply((order) -> ResponseEntity.created(URI.create("/api/orders/" + order.orderId()))
+				.body(Placed.of(order)));
 	}
 
 	@PostMapping(path = "/{orderId}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -42,24 +42,26 @@ class Orders {
 	}
 
 	/**
-	 * Places an order, once per idempotency key if one is given.
-	 * @return the order as it was placed
+	 * Places an order, once per idempotency key if one is given. Nothing waits for the
+	 * commit: the future completes when it is done.
+	 * @return the order as it was placed, once its event is committed
 	 */
-	Order place(PlaceOrder command, @Nullable String idempotencyKey) {
+	CompletableFuture<Order> place(PlaceOrder command, @Nullable String idempotencyKey) {
 		if (idempotencyKey == null) {
 			return placeNow(command);
 		}
 		return this.idempotencyKeys.placeOnce(idempotencyKey, command, () -> placeNow(command));
 	}
 
-	private Order placeNow(PlaceOrder command) {
+	private CompletableFuture<Order> placeNow(PlaceOrder command) {
 		OrderCreated created = command.toEvent(UUID.randomUUID(), Instant.now());
-		this.events.created(created);
-		Order order = Order.from(created);
-		this.book.add(order);
-		logger.info("Accepted order {} of customer {}: {} {}", order.orderId(), order.customerId(),
-				order.total().amount().toPlainString(), order.total().currency());
-		return order;
+		return this.events.created(created).thenApply((committed) -> {
+			Order order = Order.from(created);
+			this.book.add(order);
+			logger.info("Accepted order {} of customer {}: {} {}", order.orderId(), order.customerId(),
+					order.total().amount().toPlainString(), order.total().currency());
+			return order;
+		});
 	}
 
 	/**
@@ -98,7 +100,7 @@ class Orders {
 			return order;
 		}
 		OrderCancelled cancelled = new OrderCancelled(UUID.randomUUID(), orderId, reason, Instant.now());
-		this.events.cancelled(cancelled);
+		outcomeOf(this.events.cancelled(cancelled));
 		Order updated = order.apply(cancelled);
 		this.book.update(updated);
 		logger.info("Cancelled order {} of customer {}", orderId, order.customerId());
@@ -109,7 +111,7 @@ class Orders {
 		return this.book.find(orderId);
 	}
 
-	private static Order outcomeOf(CompletableFuture<Order> outcome) {
+	private static <T> T outcomeOf(CompletableFuture<T> outcome) {
 		try {
 			return outcome.join();
 		}

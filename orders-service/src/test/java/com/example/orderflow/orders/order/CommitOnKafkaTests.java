@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.LostCommitAnswers;
@@ -64,10 +66,16 @@ import static org.awaitility.Awaitility.await;
  * share the topic, so each one looks only at its own orders or at a window of offsets in
  * which only its own orders were written.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "orderflow.orders.writer.max-queued=" + CommitOnKafkaTests.MAX_QUEUED)
 @RealKafka
 @Import({ HeldCommits.class, LostCommitAnswers.class })
 class CommitOnKafkaTests {
+
+	/**
+	 * The writer's queue in these tests: more than the forty of the group-commit test.
+	 */
+	static final int MAX_QUEUED = 50;
 
 	private static final Logger logger = LoggerFactory.getLogger(CommitOnKafkaTests.class);
 
@@ -231,6 +239,66 @@ class CommitOnKafkaTests {
 			.filter((record) -> orderIds.contains(record.key()))
 			.collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
 		assertThat(committed).hasSize(orders).allSatisfy((orderId, records) -> assertThat(records).isOne());
+	}
+
+	/**
+	 * Offered more orders than the writer's queue holds while the commits are held back,
+	 * the API refuses the rest at once: 503, {@code Retry-After}, outcome "refused",
+	 * while the queue is still full (so not after the 25 s queue time-out, which would
+	 * have emptied it), and none of the refused orders ever reaches {@code orders}. Every
+	 * order it queued is answered 201 once the commit goes, and is on {@code orders}
+	 * once. With an unbounded queue (run with {@code max-queued} above the orders
+	 * offered) nothing is answered while the commit is held and the wait for the refusals
+	 * times out.
+	 */
+	@Test
+	void ordersBeyondAFullQueueAreRefusedAtOnceAndNeverWritten() throws Exception {
+		awaitNoTransactionOpen();
+		this.commits.close();
+		int offered = MAX_QUEUED + 20;
+		double refusedBefore = this.meters.get("orderflow.orders.events.refused").counter().count();
+		List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+		for (int i = 0; i < offered; i++) {
+			answers.add(placeAsync("c-full-" + i));
+		}
+		await().atMost(WITHIN)
+			.until(() -> answers.stream().filter(CompletableFuture::isDone).count() + this.commits.heldEvents()
+					+ queued() == offered);
+		assertThat(queued()).as("orders queued when the refusals came").isEqualTo(MAX_QUEUED);
+		Set<String> refused = new HashSet<>();
+		for (int i = 0; i < offered; i++) {
+			if (answers.get(i).isDone()) {
+				HttpResponse<String> response = answers.get(i).join();
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+				assertThat(response.headers().firstValue("Retry-After")).isPresent();
+				assertThat(json.readTree(response.body()).path("outcome").asString()).isEqualTo("refused");
+				refused.add("c-full-" + i);
+			}
+		}
+		assertThat(refused).as("refused while the commit was held")
+			.hasSize(offered - MAX_QUEUED - this.commits.heldEvents());
+		assertThat(this.meters.get("orderflow.orders.events.refused").counter().count() - refusedBefore)
+			.isEqualTo(refused.size());
+		this.commits.open();
+
+		Set<String> accepted = new HashSet<>();
+		for (int i = 0; i < offered; i++) {
+			HttpResponse<String> response = answers.get(i).get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+			if (!refused.contains("c-full-" + i)) {
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+				accepted.add("c-full-" + i);
+			}
+		}
+		Map<String, Long> onOrders = this.clients.readCommitted(Topics.ORDERS)
+			.stream()
+			.map(ConsumerRecord::value)
+			.filter(OrderCreated.class::isInstance)
+			.map((event) -> ((OrderCreated) event).customerId())
+			.filter((customer) -> customer.startsWith("c-full-"))
+			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+		assertThat(onOrders.keySet()).as("customers with an order on %s", Topics.ORDERS)
+			.containsExactlyInAnyOrderElementsOf(accepted);
+		assertThat(onOrders.values()).allSatisfy((records) -> assertThat(records).isOne());
 	}
 
 	/**

@@ -1,22 +1,19 @@
 package com.example.orderflow.orders.order;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.example.orderflow.events.Money;
 import com.example.orderflow.events.OrderLine;
 import org.junit.jupiter.api.Test;
 
+import static com.example.orderflow.orders.order.Futures.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 class IdempotencyKeysTests {
 
@@ -26,90 +23,88 @@ class IdempotencyKeysTests {
 
 	@Test
 	void retryWithTheSameOrderGetsTheFirstOrderAndPlacesNothing() {
-		Order first = this.keys.placeOnce("k", command("c-1"), this::place);
-		Order retry = this.keys.placeOnce("k", command("c-1"), this::place);
+		Order first = joined(this.keys.placeOnce("k", command("c-1"), this::place));
+		Order retry = joined(this.keys.placeOnce("k", command("c-1"), this::place));
 		assertThat(retry).isEqualTo(first);
 		assertThat(this.placements).hasValue(1);
 	}
 
 	@Test
 	void sameKeyForADifferentOrderIsAConflict() {
-		this.keys.placeOnce("k", command("c-1"), this::place);
+		joined(this.keys.placeOnce("k", command("c-1"), this::place));
 		assertThatExceptionOfType(IdempotencyKeyConflictException.class)
-			.isThrownBy(() -> this.keys.placeOnce("k", command("c-2"), this::place));
+			.isThrownBy(() -> joined(this.keys.placeOnce("k", command("c-2"), this::place)));
 		assertThat(this.placements).hasValue(1);
 	}
 
 	@Test
 	void failedPlacementLeavesTheKeyFreeForTheRetry() {
 		assertThatExceptionOfType(OrderEventsUnavailableException.class)
-			.isThrownBy(() -> this.keys.placeOnce("k", command("c-1"), () -> {
-				throw new OrderEventsUnavailableException("down", new IllegalStateException(), false);
-			}));
+			.isThrownBy(() -> joined(this.keys.placeOnce("k", command("c-1"), () -> CompletableFuture
+				.failedFuture(new OrderEventsUnavailableException("down", new IllegalStateException(), false)))));
 		assertThat(this.keys.size()).isZero();
-		Order retry = this.keys.placeOnce("k", command("c-1"), this::place);
+		Order retry = joined(this.keys.placeOnce("k", command("c-1"), this::place));
 		assertThat(retry).isNotNull();
 		assertThat(this.placements).hasValue(1);
 	}
 
+	/**
+	 * Duplicates that arrive while the first attempt waits for its commit get the same
+	 * answer when it comes, and none of them places an order of its own.
+	 */
 	@Test
-	void concurrentDuplicatesPlaceOnceAndShareTheOrder() throws Exception {
-		CountDownLatch started = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		ConcurrentLinkedQueue<Order> results = new ConcurrentLinkedQueue<>();
-		Thread first = new Thread(() -> results.add(this.keys.placeOnce("k", command("c-1"), () -> {
-			started.countDown();
-			awaitQuietly(release);
-			return place();
-		})));
-		first.start();
-		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-		List<Thread> duplicates = new ArrayList<>();
+	void concurrentDuplicatesPlaceOnceAndShareTheOrder() {
+		CompletableFuture<Order> commit = new CompletableFuture<>();
+		CompletableFuture<Order> first = this.keys.placeOnce("k", command("c-1"), () -> {
+			this.placements.incrementAndGet();
+			return commit;
+		});
+		List<CompletableFuture<Order>> duplicates = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			Thread duplicate = new Thread(() -> results.add(this.keys.placeOnce("k", command("c-1"), this::place)));
-			duplicate.start();
-			duplicates.add(duplicate);
+			duplicates.add(this.keys.placeOnce("k", command("c-1"), this::place));
 		}
-		// Every duplicate is parked on the first attempt's outcome before it completes.
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> duplicates.stream().allMatch((thread) -> thread.getState() == Thread.State.WAITING));
-		release.countDown();
-		first.join(10_000);
-		for (Thread duplicate : duplicates) {
-			duplicate.join(10_000);
-		}
-		assertThat(results).hasSize(5).containsOnly(results.peek());
+		assertThat(first).isNotDone();
+		assertThat(duplicates).noneMatch(CompletableFuture::isDone);
+		Order order = Order.from(command("c-1").toEvent(UUID.randomUUID(), Instant.now()));
+		commit.complete(order);
+		assertThat(joined(first)).isEqualTo(order);
+		assertThat(duplicates).allSatisfy((duplicate) -> assertThat(joined(duplicate)).isEqualTo(order));
 		assertThat(this.placements).hasValue(1);
+	}
+
+	/**
+	 * A duplicate of an attempt whose commit fails fails with it; the key is free again.
+	 */
+	@Test
+	void concurrentDuplicatesShareAFailure() {
+		CompletableFuture<Order> commit = new CompletableFuture<>();
+		CompletableFuture<Order> first = this.keys.placeOnce("k", command("c-1"), () -> commit);
+		CompletableFuture<Order> duplicate = this.keys.placeOnce("k", command("c-1"), this::place);
+		commit.completeExceptionally(new OrderEventsUnavailableException("down", new IllegalStateException(), false));
+		assertThatExceptionOfType(OrderEventsUnavailableException.class).isThrownBy(() -> joined(first));
+		assertThatExceptionOfType(OrderEventsUnavailableException.class).isThrownBy(() -> joined(duplicate));
+		assertThat(this.keys.size()).isZero();
 	}
 
 	@Test
 	void oldestKeysAreForgottenBeyondTheCapacity() {
 		for (String key : List.of("a", "b", "c", "d")) {
-			this.keys.placeOnce(key, command("c-1"), this::place);
+			joined(this.keys.placeOnce(key, command("c-1"), this::place));
 		}
 		assertThat(this.keys.size()).isEqualTo(3);
-		this.keys.placeOnce("b", command("c-1"), this::place);
+		joined(this.keys.placeOnce("b", command("c-1"), this::place));
 		assertThat(this.placements).hasValue(4);
-		this.keys.placeOnce("a", command("c-1"), this::place);
+		joined(this.keys.placeOnce("a", command("c-1"), this::place));
 		assertThat(this.placements).hasValue(5);
 	}
 
-	private Order place() {
+	private CompletableFuture<Order> place() {
 		this.placements.incrementAndGet();
-		return Order.from(command("c-1").toEvent(UUID.randomUUID(), Instant.now()));
+		return CompletableFuture.completedFuture(Order.from(command("c-1").toEvent(UUID.randomUUID(), Instant.now())));
 	}
 
 	private static PlaceOrder command(String customerId) {
 		return new PlaceOrder(customerId, "EUR", "DE", List.of(new OrderLine("SKU-1", 2, Money.of("12.50", "EUR"))));
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.OrderLine;
 import org.junit.jupiter.api.Test;
 
+import static com.example.orderflow.orders.order.Futures.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -31,7 +33,7 @@ class OrdersTests {
 		PlaceOrder command = new PlaceOrder("c-1", "EUR", "DE",
 				List.of(new OrderLine("SKU-1", 3, Money.of("0.10", "EUR")),
 						new OrderLine("SKU-2", 1, Money.of("0.20", "EUR"))));
-		Order order = this.orders.place(command, null);
+		Order order = joined(this.orders.place(command, null));
 		assertThat(order.total()).isEqualTo(Money.of("0.50", "EUR"));
 		assertThat(this.events.published()).singleElement().isInstanceOfSatisfying(OrderCreated.class, (created) -> {
 			assertThat(created.orderId()).isEqualTo(order.orderId());
@@ -45,13 +47,13 @@ class OrdersTests {
 	void orderExistsOnlyOnceItsEventIsCommitted() {
 		this.events.clusterDown(true);
 		assertThatExceptionOfType(OrderEventsUnavailableException.class)
-			.isThrownBy(() -> this.orders.place(command(), null));
+			.isThrownBy(() -> joined(this.orders.place(command(), null)));
 		assertThat(this.book.size()).isZero();
 	}
 
 	@Test
 	void cancellingTwiceEmitsOneEvent() {
-		Order order = this.orders.place(command(), null);
+		Order order = joined(this.orders.place(command(), null));
 		Order first = this.orders.cancel(order.orderId(), "changed my mind");
 		Order second = this.orders.cancel(order.orderId(), "again");
 		assertThat(second).isEqualTo(first);
@@ -69,7 +71,7 @@ class OrdersTests {
 
 	@Test
 	void failedCancellationLeavesTheOrderCreated() {
-		Order order = this.orders.place(command(), null);
+		Order order = joined(this.orders.place(command(), null));
 		this.events.clusterDown(true);
 		assertThatExceptionOfType(OrderEventsUnavailableException.class)
 			.isThrownBy(() -> this.orders.cancel(order.orderId(), null));
@@ -86,7 +88,7 @@ class OrdersTests {
 		RecordingOrderEvents slowEvents = new RecordingOrderEvents() {
 
 			@Override
-			void cancelled(OrderCancelled event) {
+			CompletableFuture<Void> cancelled(OrderCancelled event) {
 				cancelling.countDown();
 				try {
 					release.await(10, TimeUnit.SECONDS);
@@ -94,12 +96,12 @@ class OrdersTests {
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
-				super.cancelled(event);
+				return super.cancelled(event);
 			}
 
 		};
 		Orders orders = new Orders(this.book, slowEvents, new IdempotencyKeys(100));
-		Order order = orders.place(command(), null);
+		Order order = joined(orders.place(command(), null));
 		ConcurrentLinkedQueue<Order> results = new ConcurrentLinkedQueue<>();
 		Thread first = new Thread(() -> results.add(orders.cancel(order.orderId(), "first")));
 		first.start();
@@ -126,8 +128,8 @@ class OrdersTests {
 
 	@Test
 	void placingWithAnIdempotencyKeyTwiceWritesOneOrder() {
-		Order first = this.orders.place(command(), "key");
-		Order retry = this.orders.place(command(), "key");
+		Order first = joined(this.orders.place(command(), "key"));
+		Order retry = joined(this.orders.place(command(), "key"));
 		assertThat(retry).isEqualTo(first);
 		assertThat(this.events.published()).hasSize(1);
 		assertThat(this.book.size()).isEqualTo(1);

@@ -1,6 +1,7 @@
 package com.example.orderflow.orders.order;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.example.orderflow.events.OrderCancelled;
@@ -26,21 +27,23 @@ class RecordingOrderEvents extends OrderEvents {
 	}
 
 	@Override
-	void created(OrderCreated event) {
-		publish(event);
+	CompletableFuture<Void> created(OrderCreated event) {
+		return publish(event);
 	}
 
 	@Override
-	void cancelled(OrderCancelled event) {
-		publish(event);
+	CompletableFuture<Void> cancelled(OrderCancelled event) {
+		return publish(event);
 	}
 
-	private void publish(OrderEvent event) {
+	private CompletableFuture<Void> publish(OrderEvent event) {
 		if (this.clusterDown || this.outcomeUnknown) {
-			throw new OrderEventsUnavailableException("The cluster did not commit " + event.orderId(),
-					new IllegalStateException("cluster down (test)"), this.outcomeUnknown);
+			return CompletableFuture
+				.failedFuture(new OrderEventsUnavailableException("The cluster did not commit " + event.orderId(),
+						new IllegalStateException("cluster down (test)"), this.outcomeUnknown));
 		}
 		this.published.add(event);
+		return CompletableFuture.completedFuture(null);
 	}
 
 	List<OrderEvent> published() {
