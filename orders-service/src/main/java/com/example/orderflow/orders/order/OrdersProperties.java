@@ -34,10 +34,10 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 	 * @param writers transactions in flight at once, each on its own producer
 	 * @param maxBatch the most events one transaction takes
 	 * @param maxQueued the most events that wait for a transaction to take them; an event
-	 * that finds this many is refused at once (a 503 with {@code Retry-After}). Two full
-	 * transactions' worth by default: a queued event waits for the transactions ahead of
-	 * it, and under load, when transactions are full, that is about two commits, well
-	 * under a second on the 2-core machine (see {@link OrderEventWriter})
+	 * that finds this many is refused at once (a 503 with {@code Retry-After}). One full
+	 * transaction by default: a queued event waits for the transactions ahead of it, and
+	 * under load, when they are full, the next one takes all that is queued (see
+	 * {@link OrderEventWriter})
 	 * @param queueTimeout how long an event may wait for a transaction to take it; then
 	 * it is withdrawn and the request answered 503. At least as long as the transaction
 	 * ahead of it may take to succeed (the producer's {@code max.block.ms} plus
@@ -55,9 +55,9 @@ record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValu
 	 * client, for the log to tell whether the cluster committed it after all; past that
 	 * the request is answered 503 saying the order may still be committed
 	 */
-	record Writer(@DefaultValue("2") int writers, @DefaultValue("500") int maxBatch,
-			@DefaultValue("1000") int maxQueued, @DefaultValue("25s") Duration queueTimeout,
-			@DefaultValue("10s") Duration visibleWithin, @DefaultValue("30s") Duration outcomeWithin) {
+	record Writer(@DefaultValue("2") int writers, @DefaultValue("500") int maxBatch, @DefaultValue("500") int maxQueued,
+			@DefaultValue("25s") Duration queueTimeout, @DefaultValue("10s") Duration visibleWithin,
+			@DefaultValue("30s") Duration outcomeWithin) {
 
 		Writer {
 			if (writers < 1 || maxBatch < 1 || maxQueued < 1) {
