@@ -1,9 +1,7 @@
 package com.example.orderflow.cluster.drill;
 
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -47,7 +47,13 @@ public final class OrderLoad {
 	/** How long a client that got a 503 keeps retrying with the same key. */
 	private static final Duration RETRY_FOR = Duration.ofSeconds(30);
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
+	 * The most requests in flight at once. More than the orders API takes connections
+	 * (1,000): past that an order waits here, and its time counts from when it was due.
+	 */
+	private static final int MOST_IN_FLIGHT = 1_000;
 
 	private final URI orders;
 
@@ -192,6 +198,16 @@ public final class OrderLoad {
 
 		private final Map<Integer, CompletableFuture<Request>> requests = new ConcurrentHashMap<>();
 
+		private final KeepAliveHttp http = new KeepAliveHttp(OrderLoad.this.orders, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+
+		/** A thread per request in flight, each blocked on its answer. */
+		private final ThreadPoolExecutor senders = new ThreadPoolExecutor(MOST_IN_FLIGHT, MOST_IN_FLIGHT, 5,
+				TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "order-load-request");
+					thread.setDaemon(true);
+					return thread;
+				});
+
 		private final AtomicInteger sent = new AtomicInteger();
 
 		private final AtomicInteger acknowledged = new AtomicInteger();
@@ -204,6 +220,7 @@ public final class OrderLoad {
 
 		private Running(double ratePerSecond, Duration duration) {
 			this.endsAt = this.started + duration.toNanos();
+			this.senders.allowCoreThreadTimeOut(true);
 			long every = Math.max(1, (long) (1_000_000_000L / ratePerSecond));
 			this.scheduler.scheduleAtFixedRate(this::send, 0, every, TimeUnit.NANOSECONDS);
 			this.scheduler.scheduleAtFixedRate(this::report, PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(),
@@ -252,29 +269,24 @@ public final class OrderLoad {
 					{"customerId":"%s","currency":"EUR","shippingCountry":"DE",
 					 "lines":[{"sku":"SKU-BOOK","quantity":1,"unitPrice":"12.50"}]}
 					""".formatted(customerId);
-			HttpRequest request = HttpRequest.newBuilder(OrderLoad.this.orders)
-				.timeout(REQUEST_TIMEOUT)
-				.header("Content-Type", "application/json")
-				.header("Idempotency-Key", customerId)
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build();
-			return OrderLoad.this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-				.handle((response, failure) -> {
-					if (failure != null) {
-						return new Answer(0, null, false, attempt);
-					}
+			return CompletableFuture.supplyAsync(() -> {
+				try {
+					KeepAliveHttp.Response response = this.http.postJson(body, customerId);
 					Matcher orderId = ORDER_ID.matcher(response.body());
-					return new Answer(response.statusCode(), orderId.find() ? orderId.group(1) : null,
-							outcomeUnknown(response.statusCode(), response.body()), attempt);
-				})
-				.thenCompose((answer) -> {
-					if (answer.status == 503 && OrderLoad.this.retryRefused && System.nanoTime() < retryUntil) {
-						return CompletableFuture
-							.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
-							.thenCompose((ignored) -> attempt(customerId, attempt + 1, retryUntil));
-					}
-					return CompletableFuture.completedFuture(answer);
-				});
+					return new Answer(response.status(), orderId.find() ? orderId.group(1) : null,
+							outcomeUnknown(response.status(), response.body()), attempt);
+				}
+				catch (IOException | RuntimeException ex) {
+					return new Answer(0, null, false, attempt);
+				}
+			}, this.senders).thenCompose((answer) -> {
+				if (answer.status == 503 && OrderLoad.this.retryRefused && System.nanoTime() < retryUntil) {
+					return CompletableFuture
+						.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+						.thenCompose((ignored) -> attempt(customerId, attempt + 1, retryUntil));
+				}
+				return CompletableFuture.completedFuture(answer);
+			});
 		}
 
 		/**
@@ -336,6 +348,8 @@ public final class OrderLoad {
 					all.add(request.join());
 				}
 			}
+			this.senders.shutdown();
+			this.http.close();
 			report();
 			Result result = new Result(this.run, List.copyOf(all), seconds);
 			OrderLoad.this.progress.accept("load " + this.run + ": " + result.summary());
