@@ -38,22 +38,18 @@ final class KeepAliveHttp implements AutoCloseable {
 
 	private final Duration connectTimeout;
 
-	private final Duration readTimeout;
-
 	private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
 
 	/**
 	 * @param uri where to POST
 	 * @param connectTimeout how long a new connection may take
-	 * @param readTimeout how long an answer may take once the request is written
 	 */
-	KeepAliveHttp(URI uri, Duration connectTimeout, Duration readTimeout) {
+	KeepAliveHttp(URI uri, Duration connectTimeout) {
 		this.server = new InetSocketAddress(uri.getHost(), (uri.getPort() > 0) ? uri.getPort() : 80);
 		this.target = (uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
 				+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
 		this.host = uri.getHost() + ((uri.getPort() > 0) ? ":" + uri.getPort() : "");
 		this.connectTimeout = connectTimeout;
-		this.readTimeout = readTimeout;
 	}
 
 	/**
@@ -61,9 +57,11 @@ final class KeepAliveHttp implements AutoCloseable {
 	 * @param idempotencyKey sent as {@code Idempotency-Key}: a request on a kept-alive
 	 * socket that the server closed unread is sent once more on a new socket, which is
 	 * safe only because the key makes it idempotent
+	 * @param timeout how long the answer may take to begin arriving, and each later part
+	 * of it
 	 * @throws IOException if there is no answer
 	 */
-	Response postJson(String json, String idempotencyKey) throws IOException {
+	Response postJson(String json, String idempotencyKey, Duration timeout) throws IOException {
 		byte[] body = json.getBytes(StandardCharsets.UTF_8);
 		byte[] head = ("POST " + this.target + " HTTP/1.1\r\nHost: " + this.host
 				+ "\r\nContent-Type: application/json\r\nIdempotency-Key: " + idempotencyKey + "\r\nContent-Length: "
@@ -72,17 +70,18 @@ final class KeepAliveHttp implements AutoCloseable {
 		Connection reused = this.idle.pollFirst();
 		if (reused != null) {
 			try {
-				return exchange(reused, head, body);
+				return exchange(reused, head, body, timeout);
 			}
 			catch (UnansweredException ex) {
 				// The server had closed the idle socket: it never read the request.
 			}
 		}
-		return exchange(open(), head, body);
+		return exchange(open(), head, body, timeout);
 	}
 
-	private Response exchange(Connection connection, byte[] head, byte[] body) throws IOException {
+	private Response exchange(Connection connection, byte[] head, byte[] body, Duration timeout) throws IOException {
 		try {
+			connection.socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
 			OutputStream out = connection.out();
 			out.write(head);
 			out.write(body);
@@ -107,7 +106,6 @@ final class KeepAliveHttp implements AutoCloseable {
 		try {
 			socket.setTcpNoDelay(true);
 			socket.connect(this.server, (int) this.connectTimeout.toMillis());
-			socket.setSoTimeout((int) this.readTimeout.toMillis());
 			return new Connection(socket);
 		}
 		catch (IOException ex) {

@@ -198,7 +198,7 @@ public final class OrderLoad {
 
 		private final Map<Integer, CompletableFuture<Request>> requests = new ConcurrentHashMap<>();
 
-		private final KeepAliveHttp http = new KeepAliveHttp(OrderLoad.this.orders, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+		private final KeepAliveHttp http = new KeepAliveHttp(OrderLoad.this.orders, CONNECT_TIMEOUT);
 
 		/** A thread per request in flight, each blocked on its answer. */
 		private final ThreadPoolExecutor senders = new ThreadPoolExecutor(MOST_IN_FLIGHT, MOST_IN_FLIGHT, 5,
@@ -269,9 +269,17 @@ public final class OrderLoad {
 					{"customerId":"%s","currency":"EUR","shippingCountry":"DE",
 					 "lines":[{"sku":"SKU-BOOK","quantity":1,"unitPrice":"12.50"}]}
 					""".formatted(customerId);
+			// A client gives up REQUEST_TIMEOUT after it meant to send, even if it had to
+			// wait here for a free connection: the open loop's clients do not queue
+			// forever.
+			long giveUpAt = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
 			return CompletableFuture.supplyAsync(() -> {
+				long left = giveUpAt - System.nanoTime();
+				if (left <= 0) {
+					return new Answer(0, null, false, attempt);
+				}
 				try {
-					KeepAliveHttp.Response response = this.http.postJson(body, customerId);
+					KeepAliveHttp.Response response = this.http.postJson(body, customerId, Duration.ofNanos(left));
 					Matcher orderId = ORDER_ID.matcher(response.body());
 					return new Answer(response.status(), orderId.find() ? orderId.group(1) : null,
 							outcomeUnknown(response.status(), response.body()), attempt);

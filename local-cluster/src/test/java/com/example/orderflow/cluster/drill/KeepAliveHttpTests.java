@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The load generator's HTTP client against a real HTTP/1.1 server on a socket, written
@@ -28,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * length or in chunks, keep it open or close it.
  */
 class KeepAliveHttpTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
 
@@ -44,7 +48,7 @@ class KeepAliveHttpTests {
 				+ "Content-Length: " + request.body().length() + "\r\n\r\n" + request.body());
 		KeepAliveHttp http = client(server);
 		for (int i = 0; i < 5; i++) {
-			KeepAliveHttp.Response response = http.postJson("{\"n\":" + i + "}", "key-" + i);
+			KeepAliveHttp.Response response = http.postJson("{\"n\":" + i + "}", "key-" + i, TIMEOUT);
 			assertThat(response.status()).isEqualTo(201);
 			assertThat(response.body()).isEqualTo("{\"n\":" + i + "}");
 		}
@@ -58,8 +62,8 @@ class KeepAliveHttpTests {
 		Server server = server((request) -> "HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n"
 				+ "Retry-After: 5\r\n\r\n5\r\n{\"out\r\n10;ext=1\r\ncome\":\"refused\"}\r\n0\r\n\r\n");
 		KeepAliveHttp http = client(server);
-		KeepAliveHttp.Response first = http.postJson("{}", "k-1");
-		KeepAliveHttp.Response second = http.postJson("{}", "k-2");
+		KeepAliveHttp.Response first = http.postJson("{}", "k-1", TIMEOUT);
+		KeepAliveHttp.Response second = http.postJson("{}", "k-2", TIMEOUT);
 		assertThat(first.status()).isEqualTo(503);
 		assertThat(first.body()).isEqualTo("{\"outcome\":\"refused\"}");
 		assertThat(second).isEqualTo(first);
@@ -75,8 +79,8 @@ class KeepAliveHttpTests {
 		Server server = server((request) -> "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok");
 		server.closeAfterEachAnswer();
 		KeepAliveHttp http = client(server);
-		assertThat(http.postJson("{}", "k-1").status()).isEqualTo(201);
-		assertThat(http.postJson("{}", "k-2").status()).isEqualTo(201);
+		assertThat(http.postJson("{}", "k-1", TIMEOUT).status()).isEqualTo(201);
+		assertThat(http.postJson("{}", "k-2", TIMEOUT).status()).isEqualTo(201);
 		assertThat(server.requests()).extracting(Request::idempotencyKey).containsExactly("k-1", "k-2");
 		assertThat(server.connections()).hasValue(2);
 	}
@@ -85,14 +89,37 @@ class KeepAliveHttpTests {
 	void connectionCloseIsHonoured() throws Exception {
 		Server server = server((request) -> "HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
 		KeepAliveHttp http = client(server);
-		http.postJson("{}", "k-1");
-		http.postJson("{}", "k-2");
+		http.postJson("{}", "k-1", TIMEOUT);
+		http.postJson("{}", "k-2", TIMEOUT);
 		assertThat(server.connections()).hasValue(2);
+	}
+
+	/** A server that never answers costs the caller its time-out, not more. */
+	@Test
+	void noAnswerWithinTheTimeoutIsAnError() throws Exception {
+		Server server = server((request) -> {
+			sleep(Duration.ofSeconds(5));
+			return "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok";
+		});
+		KeepAliveHttp http = client(server);
+		long started = System.nanoTime();
+		assertThatExceptionOfType(SocketTimeoutException.class)
+			.isThrownBy(() -> http.postJson("{}", "k-1", Duration.ofMillis(300)));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private KeepAliveHttp client(Server server) {
 		KeepAliveHttp http = new KeepAliveHttp(URI.create("http://127.0.0.1:" + server.port() + "/api/orders"),
-				Duration.ofSeconds(5), Duration.ofSeconds(10));
+				Duration.ofSeconds(5));
 		this.closeables.add(http);
 		return http;
 	}
