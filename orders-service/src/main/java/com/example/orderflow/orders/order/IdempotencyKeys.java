@@ -3,7 +3,6 @@ package com.example.orderflow.orders.order;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -65,9 +64,7 @@ class IdempotencyKeys {
 				// Forget the key before anyone can see the failure, so the retry it
 				// prompts runs for real.
 				this.placements.remove(key, mine);
-				mine.outcome()
-					.completeExceptionally((failure instanceof CompletionException && failure.getCause() != null)
-							? failure.getCause() : failure);
+				mine.outcome().completeExceptionally(Futures.cause(failure));
 				return;
 			}
 			remember(key);

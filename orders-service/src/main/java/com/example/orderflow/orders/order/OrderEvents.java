@@ -1,7 +1,6 @@
 package com.example.orderflow.orders.order;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
@@ -62,8 +61,8 @@ class OrderEvents {
 	 */
 	private CompletableFuture<Void> publish(OrderEvent event) {
 		return this.writer.write(event)
-			.exceptionallyCompose((failure) -> CompletableFuture.failedFuture(unavailable(event, rootCause(failure),
-					(failure instanceof CompletionException) ? failure.getCause() : failure)));
+			.exceptionallyCompose((failure) -> CompletableFuture
+				.failedFuture(unavailable(event, rootCause(failure), Futures.cause(failure))));
 	}
 
 	private static OrderEventsUnavailableException unavailable(OrderEvent event, String why, Throwable cause) {

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -77,7 +76,7 @@ class Orders {
 		CompletableFuture<Order> mine = new CompletableFuture<>();
 		CompletableFuture<Order> running = this.cancelling.putIfAbsent(orderId, mine);
 		if (running != null) {
-			return outcomeOf(running);
+			return Futures.joined(running);
 		}
 		try {
 			Order cancelled = cancelNow(orderId, reason);
@@ -100,7 +99,7 @@ class Orders {
 			return order;
 		}
 		OrderCancelled cancelled = new OrderCancelled(UUID.randomUUID(), orderId, reason, Instant.now());
-		outcomeOf(this.events.cancelled(cancelled));
+		Futures.joined(this.events.cancelled(cancelled));
 		Order updated = order.apply(cancelled);
 		this.book.update(updated);
 		logger.info("Cancelled order {} of customer {}", orderId, order.customerId());
@@ -109,18 +108,6 @@ class Orders {
 
 	Optional<Order> find(UUID orderId) {
 		return this.book.find(orderId);
-	}
-
-	private static <T> T outcomeOf(CompletableFuture<T> outcome) {
-		try {
-			return outcome.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException cause) {
-				throw cause;
-			}
-			throw ex;
-		}
 	}
 
 }

@@ -3,7 +3,10 @@ package com.example.orderflow.orders.order;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** For tests of the domain, whose answers are futures. */
+/**
+ * The two things this package does with the futures of its commits: wait for one where a
+ * caller must block (a cancellation), and name what one failed with.
+ */
 final class Futures {
 
 	private Futures() {
@@ -23,6 +26,14 @@ final class Futures {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * What a stage failed with: a dependent stage wraps its source's failure in a
+	 * {@link CompletionException}.
+	 */
+	static Throwable cause(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 }
