@@ -1,5 +1,7 @@
 package com.example.orderflow.cluster.drill;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -143,8 +145,8 @@ final class KeepAliveHttp implements AutoCloseable {
 
 		Connection(Socket socket) throws IOException {
 			this.socket = socket;
-			this.in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
-			this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 2048);
+			this.in = new BufferedInputStream(socket.getInputStream(), 8192);
+			this.out = new BufferedOutputStream(socket.getOutputStream(), 2048);
 		}
 
 		OutputStream out() {
