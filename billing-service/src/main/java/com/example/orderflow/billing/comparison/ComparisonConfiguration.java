@@ -7,8 +7,6 @@ import java.util.Map;
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.config.SaslConfigs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -39,8 +37,6 @@ class ComparisonConfiguration {
 
 	static final String CONTAINER_FACTORY = "billingComparisonContainerFactory";
 
-	private static final Logger logger = LoggerFactory.getLogger(ComparisonConfiguration.class);
-
 	/**
 	 * The compacted state topic, one record per order; and both invoice topics, which
 	 * this process may be the first to need.
@@ -54,36 +50,39 @@ class ComparisonConfiguration {
 	}
 
 	/**
-	 * The write of an order's state and the commit of the invoice offsets happen in one
-	 * Kafka transaction (the container's, through Boot's transaction manager): either
-	 * both are visible to a {@code read_committed} reader or neither, so a restart reads
-	 * back exactly the state of the offsets it resumes from. (Produce-then-commit would
-	 * also be safe, the state being keyed and idempotent, but the service's producer is
-	 * transactional anyway and a transaction needs no extra reasoning.) A record no
-	 * deserializer can read is logged, counted and committed past; any other failure is
-	 * retried with back-off until it succeeds: no invoice is skipped silently.
+	 * A poll's invoices, the writes of their orders' states and the commit of their
+	 * offsets happen in one Kafka transaction (the container's, through Boot's
+	 * transaction manager): either all are visible to a {@code read_committed} reader or
+	 * none, so a restart reads back exactly the state of the offsets it resumes from.
+	 * (Produce-then-commit would also be safe, the state being keyed and idempotent, but
+	 * the service's producer is transactional anyway and a transaction needs no extra
+	 * reasoning.) A record no deserializer can read is passed over by the listener. Any
+	 * other failure rolls the batch back, and the batch is delivered again after a
+	 * back-off that never runs out: no invoice is skipped silently, so the recoverer is
+	 * never reached.
 	 */
 	@Bean(CONTAINER_FACTORY)
 	ConcurrentKafkaListenerContainerFactory<Object, Object> billingComparisonContainerFactory(
 			ConsumerFactory<?, ?> consumers, ComparisonPrincipal principal,
-			KafkaAwareTransactionManager<?, ?> transactions, KafkaTemplate<Object, Object> template,
-			MeterRegistry meters) {
+			KafkaAwareTransactionManager<?, ?> transactions, KafkaTemplate<Object, Object> template) {
 		// Not Boot's factory: that one carries the billing group's after-rollback routing
 		// to its retry and dead-letter topics, its record checks and its metrics.
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
 		factory.setConsumerFactory(comparisonConsumers(consumers, principal));
 		factory.setConcurrency(1);
+		factory.setBatchListener(true);
 		ContainerProperties properties = factory.getContainerProperties();
 		properties.setKafkaAwareTransactionManager(transactions);
 		// Commit the real position after a transaction's marker, so the group shows lag
 		// 0.
 		properties.setFixTxOffsets(true);
+		// Without it a rolled-back batch is delivered again at once, with no back-off.
+		properties.setBatchRecoverAfterRollback(true);
 		ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
 		backOff.setMaxInterval(10_000);
 		factory.setAfterRollbackProcessor(new DefaultAfterRollbackProcessor<>((record, exception) -> {
-			meters.counter(ComparisonMetrics.UNREADABLE).increment();
-			logger.error("Not compared, unreadable: {}-{}@{} (key {}): {}", record.topic(), record.partition(),
-					record.offset(), record.key(), rootMessage(exception));
+			throw new IllegalStateException("The comparison's back-off never runs out: " + record.topic() + "-"
+					+ record.partition() + "@" + record.offset() + " stays to be compared", exception);
 		}, backOff, template, true));
 		return factory;
 	}
@@ -106,14 +105,6 @@ class ComparisonConfiguration {
 		return new DefaultKafkaConsumerFactory<>(config);
 	}
 
-	private static String rootMessage(Throwable exception) {
-		Throwable cause = exception;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
-		}
-		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
-	}
-
 	@Bean
 	Comparisons comparisons(ComparisonProperties properties) {
 		return new Comparisons(properties.gracePeriod(), properties.keptDifferences());
@@ -131,8 +122,8 @@ class ComparisonConfiguration {
 	}
 
 	@Bean
-	ComparisonListener comparisonListener(InvoiceComparison comparison) {
-		return new ComparisonListener(comparison);
+	ComparisonListener comparisonListener(InvoiceComparison comparison, MeterRegistry meters) {
+		return new ComparisonListener(comparison, meters);
 	}
 
 	@Bean

@@ -1,51 +1,86 @@
 package com.example.orderflow.billing.comparison;
 
+import java.util.List;
+
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.InvoiceIssued;
 import com.example.orderflow.events.InvoiceVoided;
 import com.example.orderflow.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.kafka.annotation.KafkaHandler;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
- * Invoices from both topics in, the order's new comparison state out to the comparison
- * topic, in the container's Kafka transaction with the consumed offset. Started by
- * {@link ComparisonStartup} once the state is read back, never by itself.
+ * Invoices from both topics in, each order's new comparison state out to the comparison
+ * topic: a poll's invoices in ONE Kafka transaction (the container's) with their consumed
+ * offsets. One transaction per invoice kept the comparison at a few dozen invoices a
+ * second, far behind billing at any real rate, while its transactions loaded the cluster
+ * that every group shares. Started by {@link ComparisonStartup} once the state is read
+ * back, never by itself.
+ * <p>
+ * A record no deserializer could read is logged, counted and passed over inside the
+ * batch: the batch's other invoices are compared and committed. Anything else that fails
+ * rolls the whole batch back, and it is delivered again (see
+ * {@link ComparisonConfiguration}).
  */
-@KafkaListener(id = ComparisonListener.ID, groupId = ConsumerGroups.BILLING_COMPARISON,
-		topics = { Topics.INVOICES, Topics.INVOICES_V2 }, containerFactory = ComparisonConfiguration.CONTAINER_FACTORY,
-		autoStartup = "false")
 class ComparisonListener {
 
 	static final String ID = ConsumerGroups.BILLING_COMPARISON;
 
 	private static final Logger logger = LoggerFactory.getLogger(ComparisonListener.class);
 
+	private static final LogAccessor LOG_ACCESSOR = new LogAccessor(LogFactory.getLog(ComparisonListener.class));
+
 	private final InvoiceComparison comparison;
 
-	ComparisonListener(InvoiceComparison comparison) {
+	private final Counter unreadable;
+
+	ComparisonListener(InvoiceComparison comparison, MeterRegistry meters) {
 		this.comparison = comparison;
+		this.unreadable = Counter.builder(ComparisonMetrics.UNREADABLE)
+			.description("Records on an invoice topic that no deserializer could read, passed over")
+			.register(meters);
 	}
 
-	@KafkaHandler
-	void on(InvoiceIssued invoice, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		this.comparison.issued(Side.of(topic), invoice);
+	@KafkaListener(id = ComparisonListener.ID, groupId = ConsumerGroups.BILLING_COMPARISON,
+			topics = { Topics.INVOICES, Topics.INVOICES_V2 },
+			containerFactory = ComparisonConfiguration.CONTAINER_FACTORY, autoStartup = "false", batch = "true")
+	void on(List<ConsumerRecord<String, Object>> invoices) {
+		invoices.forEach(this::compare);
 	}
 
-	@KafkaHandler
-	void on(InvoiceVoided voided, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		this.comparison.voided(Side.of(topic), voided);
-	}
-
-	/** Another event type on an invoice topic is not compared, and must not stall it. */
-	@KafkaHandler(isDefault = true)
-	void other(Object event, @Header(KafkaHeaders.RECEIVED_TOPIC) String topic) {
-		logger.warn("Not compared: a {} on {}", event.getClass().getSimpleName(), topic);
+	private void compare(ConsumerRecord<String, Object> record) {
+		DeserializationException unreadable = SerializationUtils.getExceptionFromHeader(record,
+				SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
+		if (unreadable != null) {
+			this.unreadable.increment();
+			logger.error("Not compared, unreadable: {}-{}@{} (key {}): {}", record.topic(), record.partition(),
+					record.offset(), record.key(),
+					(unreadable.getCause() != null) ? unreadable.getCause().getMessage() : unreadable.getMessage());
+			return;
+		}
+		Side side = Side.of(record.topic());
+		if (record.value() instanceof InvoiceIssued invoice) {
+			this.comparison.issued(side, invoice);
+		}
+		else if (record.value() instanceof InvoiceVoided voided) {
+			this.comparison.voided(side, voided);
+		}
+		else {
+			// Another event type on an invoice topic is not compared, and must not stall
+			// it.
+			logger.warn("Not compared: a {} on {}-{}@{}",
+					(record.value() != null) ? record.value().getClass().getSimpleName() : "null value", record.topic(),
+					record.partition(), record.offset());
+		}
 	}
 
 }

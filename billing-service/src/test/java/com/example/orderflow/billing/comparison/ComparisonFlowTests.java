@@ -4,9 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.EventTypes;
@@ -165,6 +169,53 @@ class ComparisonFlowTests {
 
 		awaitResult(orderId, "MATCH");
 		assertThat(unreadable()).isEqualTo(unreadableBefore + 1);
+	}
+
+	@Test
+	void comparesAPollsInvoicesInOneTransactionWithTheirOffsets() {
+		MessageListenerContainer container = this.registry.getListenerContainer(ComparisonListener.ID);
+		// A backlog, so that polls return many invoices at once.
+		container.stop();
+		List<UUID> orders = IntStream.range(0, 40).mapToObj((i) -> UUID.randomUUID()).toList();
+		for (UUID orderId : orders) {
+			this.clients.send(Topics.INVOICES, TestInvoices.issued(orderId, "v1", "1.33"));
+			this.clients.send(Topics.INVOICES_V2, TestInvoices.issued(orderId, "v2", "1.33"));
+		}
+		container.start();
+
+		// Two state records per order, one per invoice.
+		List<ConsumerRecord<String, byte[]>> states = await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> committedStates(orders), (written) -> written.size() == 2 * orders.size());
+		// A transaction's records sit side by side in a partition, and its commit marker
+		// takes the next offset: one run of consecutive offsets per transaction and
+		// partition. One transaction per invoice would give one run per record (80).
+		assertThat(runsOfConsecutiveOffsets(states)).isLessThanOrEqualTo(orders.size() / 4);
+		orders.forEach((orderId) -> awaitResult(orderId, "MATCH"));
+	}
+
+	private List<ConsumerRecord<String, byte[]>> committedStates(List<UUID> orders) {
+		Set<String> keys = orders.stream().map(UUID::toString).collect(Collectors.toSet());
+		return this.clients.readCommittedBytes(Topics.BILLING_COMPARISON)
+			.stream()
+			.filter((record) -> keys.contains(record.key()))
+			.toList();
+	}
+
+	private static long runsOfConsecutiveOffsets(List<ConsumerRecord<String, byte[]>> records) {
+		Map<Integer, List<Long>> offsets = records.stream()
+			.collect(Collectors.groupingBy(ConsumerRecord::partition,
+					Collectors.mapping(ConsumerRecord::offset, Collectors.toList())));
+		long runs = 0;
+		for (List<Long> partition : offsets.values()) {
+			List<Long> sorted = partition.stream().sorted().toList();
+			for (int i = 0; i < sorted.size(); i++) {
+				if (i == 0 || sorted.get(i) != sorted.get(i - 1) + 1) {
+					runs++;
+				}
+			}
+		}
+		return runs;
 	}
 
 	private JsonNode latestCommittedState(UUID orderId) {
