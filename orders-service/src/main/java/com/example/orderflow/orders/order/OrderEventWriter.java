@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -86,6 +87,8 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private final Counter refusedFull;
 
+	private final Stages stages;
+
 	private final List<Thread> writers = new ArrayList<>();
 
 	private ExecutorService visibility;
@@ -112,6 +115,7 @@ class OrderEventWriter implements SmartLifecycle {
 		Gauge.builder("orderflow.orders.events.queued", this.queue, BlockingQueue::size)
 			.description("Order events waiting for a transaction to take them")
 			.register(meters);
+		this.stages = new Stages(meters);
 		this.beforeCommit = beforeCommit.getIfAvailable(() -> BeforeCommit.NOTHING);
 	}
 
@@ -122,7 +126,7 @@ class OrderEventWriter implements SmartLifecycle {
 	 * within {@code queue-timeout} (then it was taken back and is never written)
 	 */
 	CompletableFuture<Void> write(OrderEvent event) {
-		Pending pending = new Pending(event, new CompletableFuture<>());
+		Pending pending = new Pending(event, new CompletableFuture<>(), System.nanoTime());
 		if (!this.running) {
 			pending.done().completeExceptionally(new IllegalStateException("The orders writer is not running"));
 			return pending.done();
@@ -164,6 +168,9 @@ class OrderEventWriter implements SmartLifecycle {
 				List<Pending> batch = new ArrayList<>();
 				batch.add(first);
 				this.queue.drainTo(batch, this.settings.maxBatch() - 1);
+				long taken = System.nanoTime();
+				batch.forEach(
+						(pending) -> this.stages.queued().record(taken - pending.queuedAt(), TimeUnit.NANOSECONDS));
 				commit(batch);
 			}
 			catch (InterruptedException ex) {
@@ -180,6 +187,8 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private void commit(List<Pending> batch) {
 		AtomicReference<Map<TopicPartition, StableOffsets.Written>> written = new AtomicReference<>();
+		long started = System.nanoTime();
+		long[] sent = new long[1];
 		try {
 			this.kafka.executeInTransaction((operations) -> {
 				List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
@@ -190,6 +199,7 @@ class OrderEventWriter implements SmartLifecycle {
 				// Any failed send aborts the whole transaction: none of the batch is
 				// visible.
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+				sent[0] = System.nanoTime();
 				written.set(offsets(sends));
 				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
 				return null;
@@ -204,14 +214,18 @@ class OrderEventWriter implements SmartLifecycle {
 			failed(batch, written.get(), new IllegalStateException("The transaction failed: " + ex, ex));
 			throw ex;
 		}
+		long committed = System.nanoTime();
+		this.stages.sent().record(sent[0] - started, TimeUnit.NANOSECONDS);
+		this.stages.committed().record(committed - sent[0], TimeUnit.NANOSECONDS);
 		this.batchSizes.record(batch.size());
 		Map<TopicPartition, Long> highest = highest(written.get());
-		this.visibility.execute(() -> answerWhenVisible(batch, highest));
+		this.visibility.execute(() -> answerWhenVisible(batch, highest, committed));
 	}
 
-	private void answerWhenVisible(List<Pending> batch, Map<TopicPartition, Long> highest) {
+	private void answerWhenVisible(List<Pending> batch, Map<TopicPartition, Long> highest, long committed) {
 		try {
 			this.stableOffsets.awaitPast(highest, this.settings.visibleWithin());
+			this.stages.visible().record(System.nanoTime() - committed, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException | ExecutionException ex) {
 			// Committed: it will be visible once the cluster writes the markers. A 503
@@ -367,7 +381,30 @@ class OrderEventWriter implements SmartLifecycle {
 	}
 
 	/** One request's event and its answer. */
-	record Pending(OrderEvent event, CompletableFuture<Void> done) {
+	record Pending(OrderEvent event, CompletableFuture<Void> done, long queuedAt) {
+	}
+
+	/**
+	 * Where an order's wait for its 201 goes, one timer per stage
+	 * ({@code orderflow_orders_events_write_seconds{stage}}): in the queue until a writer
+	 * takes it (per event), the transaction's sends until every partition leader
+	 * acknowledged them, its commit, and the commit until {@code read_committed} readers
+	 * see the records (per transaction).
+	 */
+	private record Stages(Timer queued, Timer sent, Timer committed, Timer visible) {
+
+		Stages(MeterRegistry meters) {
+			this(stage(meters, "queued"), stage(meters, "sent"), stage(meters, "committed"), stage(meters, "visible"));
+		}
+
+		private static Timer stage(MeterRegistry meters, String stage) {
+			return Timer.builder("orderflow.orders.events.write")
+				.description("Where an order waits for its 201: queued (per event), then sent, committed, visible (per"
+						+ " transaction)")
+				.tag("stage", stage)
+				.register(meters);
+		}
+
 	}
 
 }

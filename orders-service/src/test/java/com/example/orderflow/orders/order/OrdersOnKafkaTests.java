@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,11 +26,13 @@ import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -83,6 +86,9 @@ class OrdersOnKafkaTests {
 	@Autowired
 	private TestKafkaClients clients;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@BeforeEach
 	void connect() {
 		awaitTransactionsReady(bootstrapServers());
@@ -130,6 +136,26 @@ class OrdersOnKafkaTests {
 		assertThat(wire.get("total").get("amount").isString()).isTrue();
 		assertThat(wire.get("total").get("amount").asString()).isEqualTo("25.00");
 		assertThat(wire.get("lines").get(0).get("unitPrice").get("amount").asString()).isEqualTo("12.50");
+	}
+
+	@Test
+	void everyStageOfAnOrdersWaitForIts201IsTimedBeforeTheAnswer() throws Exception {
+		Map<String, Long> before = writeStageCounts();
+
+		HttpResponse<String> response = post("/api/orders", order("c-kafka-stages"), Map.of());
+
+		assertThat(response.statusCode()).isEqualTo(201);
+		Map<String, Long> after = writeStageCounts();
+		assertThat(after.keySet()).containsExactlyInAnyOrder("queued", "sent", "committed", "visible");
+		after.forEach((stage, count) -> assertThat(count).as(stage).isGreaterThan(before.get(stage)));
+	}
+
+	private Map<String, Long> writeStageCounts() {
+		Map<String, Long> counts = new HashMap<>();
+		this.meters.get("orderflow.orders.events.write")
+			.timers()
+			.forEach((timer) -> counts.put(timer.getId().getTag("stage"), timer.count()));
+		return counts;
 	}
 
 	@Test
