@@ -142,6 +142,11 @@ final class KafkaNode {
 				broker.heartbeat.interval.ms=500
 				# Leadership goes back to a restarted node within a minute, not five.
 				leader.imbalance.check.interval.seconds=30
+				# A transaction's first record on a partition waits here, on the broker, while
+				# the producer's previous transaction still writes its markers, instead of
+				# bouncing back to the producer with CONCURRENT_TRANSACTIONS after 100 ms and
+				# coming again, records and all (README, "Benchmark").
+				add.partitions.to.txn.retry.backoff.max.ms=2000
 
 				# A laptop's disk is not a data centre's: bounded segments and retention.
 				log.segment.bytes=16777216
