@@ -91,6 +91,7 @@ final class BenchReport {
 		for (BenchResults.Step step : results.pipeline()) {
 			if (step.phase().equals("pipeline") || step.targetRate() == Bench.PIPELINE_RATE) {
 				latencyRows(table, step, e2e);
+				comparisonRow(table, step);
 			}
 		}
 		for (BenchResults.Step step : results.pipeline()) {
@@ -157,6 +158,19 @@ final class BenchReport {
 		}
 	}
 
+	/** The billing comparison: lag only, it writes no output per order to time. */
+	private static void comparisonRow(TextTable table, BenchResults.Step step) {
+		BenchResults.LagFigures comparison = step.comparison();
+		if (comparison == null) {
+			return;
+		}
+		String drained = (comparison.drainSeconds() >= 0) ? "drained after %.1f s".formatted(comparison.drainSeconds())
+				: "not drained";
+		table.row("%s %.0f/s: %s lag".formatted(step.phase(), step.targetRate(), comparison.group()),
+				"max %d invoices, %s".formatted(comparison.maxLag(), drained), "", "",
+				keepUpVerdict(comparison, step.targetRate()));
+	}
+
 	/** Where the CPU went while the step offered its load. */
 	private static void cpuRows(TextTable table, BenchResults.Step step, Map<String, String> machine) {
 		double cores = step.cpuCores().values().stream().mapToDouble(Double::doubleValue).sum();
@@ -174,6 +188,11 @@ final class BenchReport {
 			.map((group) -> group.getKey() + " " + keepUpVerdict(group.getValue(), step.targetRate()))
 			.toList();
 		List<String> value = new ArrayList<>();
+		BenchResults.LagFigures comparison = step.comparison();
+		if (comparison != null && !comparison.lagBounded()) {
+			missed = new ArrayList<>(missed);
+			missed.add(comparison.group() + " " + keepUpVerdict(comparison, step.targetRate()));
+		}
 		if (!step.takenWithoutErrors()) {
 			value.add("the API took %.0f/s, %d errors".formatted(step.acknowledgedPerSecond(), step.errors()));
 		}
@@ -204,6 +223,25 @@ final class BenchReport {
 		}
 		else if (group.maxLag() > LoadSteps.lagLimit(rate)) {
 			why.add("max lag %d > %d".formatted(group.maxLag(), LoadSteps.lagLimit(rate)));
+		}
+		if (group.drainSeconds() < 0) {
+			why.add("not drained");
+		}
+		return "MISSED (" + String.join(", ", why) + ")";
+	}
+
+	/** The same for the billing comparison, which reads two invoices per order. */
+	static String keepUpVerdict(BenchResults.LagFigures group, double rate) {
+		if (group.lagBounded()) {
+			return "kept up";
+		}
+		long limit = LoadSteps.lagLimit(LoadSteps.INVOICES_PER_ORDER * rate);
+		List<String> why = new ArrayList<>();
+		if (group.lagSamples().isEmpty()) {
+			why.add("lag never sampled");
+		}
+		else if (group.maxLag() > limit) {
+			why.add("max lag %d > %d".formatted(group.maxLag(), limit));
 		}
 		if (group.drainSeconds() < 0) {
 			why.add("not drained");

@@ -228,10 +228,12 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 	 * @param verdict why the step counts as sustainable or not
 	 * @param cpuCores per process, CPU time over the time the load ran: 1.0 is one core
 	 * busy throughout
+	 * @param comparison the billing comparison's lag, a group on both invoice topics;
+	 * null in results written before it was measured
 	 */
 	public record Step(String phase, double targetRate, double seconds, int sent, int acknowledged, int errors,
 			double acknowledgedPerSecond, Percentiles httpMs, Map<String, GroupFigures> groups, boolean sustainable,
-			String verdict, Map<String, Double> cpuCores) {
+			String verdict, Map<String, Double> cpuCores, LagFigures comparison) {
 
 		/** Every request answered 201, and at least 90% of the offered rate. */
 		public boolean takenWithoutErrors() {
@@ -245,7 +247,29 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 		@JsonProperty("everyGroupKeptUp")
 		public boolean everyGroupKeptUp() {
 			return takenWithoutErrors() && !this.groups.isEmpty()
-					&& this.groups.values().stream().allMatch(GroupFigures::keptUp);
+					&& this.groups.values().stream().allMatch(GroupFigures::keptUp)
+					&& (this.comparison == null || this.comparison.lagBounded());
+		}
+
+	}
+
+	/**
+	 * The figures of a group with no output per order to time: the billing comparison, on
+	 * both invoice topics.
+	 *
+	 * @param group the consumer group
+	 * @param maxLag the largest lag seen while the load ran, in records (two per order)
+	 * @param drainSeconds after the load, until the lag was back to the transaction
+	 * markers (-1: not within the wait)
+	 * @param lagBounded sampled while the load ran, never more than a few seconds of
+	 * records behind, and drained after it
+	 * @param lagSamples its lag, once a second while the load ran
+	 */
+	public record LagFigures(String group, long maxLag, double drainSeconds, boolean lagBounded,
+			List<Long> lagSamples) {
+
+		public LagFigures {
+			lagSamples = List.copyOf(lagSamples);
 		}
 
 	}

@@ -49,6 +49,14 @@ final class LoadSteps implements AutoCloseable {
 	 */
 	private static final long DRAINED_LAG = Topics.PARTITIONS;
 
+	/**
+	 * What the billing comparison reads per order: billing's invoice and billing-v2's.
+	 */
+	static final int INVOICES_PER_ORDER = 2;
+
+	/** The groups on orders and the billing comparison. */
+	private static final int DRAINING_GROUPS = ConsumerGroups.ALL.size() + 1;
+
 	/** Lag above this many seconds of orders is no longer "keeping up". */
 	static final double BOUNDED_LAG_SECONDS = 5;
 
@@ -138,6 +146,12 @@ final class LoadSteps implements AutoCloseable {
 							Percentiles.of(latencies), samples.stream().mapToLong(Long::longValue).max().orElse(0),
 							drained, lagBounded(samples, drained, rate), samples));
 		}
+		List<Long> comparisonSamples = List
+			.copyOf(lagSamples.getOrDefault(ConsumerGroups.BILLING_COMPARISON, List.of()));
+		double comparisonDrained = drainSeconds.getOrDefault(ConsumerGroups.BILLING_COMPARISON, -1.0);
+		BenchResults.LagFigures comparison = new BenchResults.LagFigures(ConsumerGroups.BILLING_COMPARISON,
+				comparisonSamples.stream().mapToLong(Long::longValue).max().orElse(0), comparisonDrained,
+				lagBounded(comparisonSamples, comparisonDrained, INVOICES_PER_ORDER * rate), comparisonSamples);
 		Percentiles http = Percentiles
 			.of(result.requests().stream().map((request) -> request.seconds() * 1000).toList());
 		int errors = result.notAcknowledged().size();
@@ -157,7 +171,7 @@ final class LoadSteps implements AutoCloseable {
 		}
 		BenchResults.Step step = new BenchResults.Step(phase, rate, result.seconds(), result.sent(),
 				acknowledged.size(), errors, acknowledged.size() / Math.max(0.001, result.seconds()), http, groups,
-				verdict.equals("ok"), verdict, cpuCores);
+				verdict.equals("ok"), verdict, cpuCores, comparison);
 		this.progress.accept(describe(step));
 		return step;
 	}
@@ -185,6 +199,9 @@ final class LoadSteps implements AutoCloseable {
 			.stream()
 			.map((group) -> describe(group.getKey(), group.getValue()))
 			.collect(Collectors.joining("; "));
+		if (step.comparison() != null) {
+			groups += "; " + describe(step.comparison());
+		}
 		String cpu = step.cpuCores()
 			.entrySet()
 			.stream()
@@ -206,6 +223,14 @@ final class LoadSteps implements AutoCloseable {
 		return group.keptUp() ? line : line + " (lag every 5 s: " + lagTrail(group.lagSamples(), 5) + ")";
 	}
 
+	private static String describe(BenchResults.LagFigures group) {
+		String drained = (group.drainSeconds() >= 0) ? "drained after %.1f s".formatted(group.drainSeconds())
+				: "not drained";
+		String line = "%s (invoices, invoices-v2) max lag %d, %s, %s".formatted(group.group(), group.maxLag(), drained,
+				group.lagBounded() ? "kept up" : "MISSED");
+		return group.lagBounded() ? line : line + " (lag every 5 s: " + lagTrail(group.lagSamples(), 5) + ")";
+	}
+
 	/** Every {@code every}-th sample and the last, for a line of progress. */
 	static String lagTrail(List<Long> samples, int every) {
 		return IntStream.range(0, samples.size())
@@ -222,7 +247,7 @@ final class LoadSteps implements AutoCloseable {
 	void awaitDrainedBeforeStep(Duration timeout) {
 		long started = System.nanoTime();
 		Map<String, Double> drained = awaitDrained(timeout);
-		if (drained.size() == ConsumerGroups.ALL.size()) {
+		if (drained.size() == DRAINING_GROUPS) {
 			this.progress.accept("every group drained after %.1f s".formatted((System.nanoTime() - started) / 1e9));
 		}
 		else {
@@ -269,41 +294,32 @@ final class LoadSteps implements AutoCloseable {
 		long started = System.nanoTime();
 		long deadline = started + timeout.toNanos();
 		Map<String, Double> drained = new HashMap<>();
-		while (drained.size() < ConsumerGroups.ALL.size() && System.nanoTime() < deadline) {
+		while (drained.size() < DRAINING_GROUPS && System.nanoTime() < deadline) {
 			lags().forEach((group, lag) -> {
-				if (lag <= DRAINED_LAG) {
+				if (lag <= drainedLag(group)) {
 					drained.putIfAbsent(group, (System.nanoTime() - started) / 1e9);
 				}
 			});
-			if (drained.size() < ConsumerGroups.ALL.size()) {
+			if (drained.size() < DRAINING_GROUPS) {
 				sleep(250);
 			}
 		}
 		return drained;
 	}
 
-	/** Each group's lag on orders now: end offsets minus committed offsets. */
+	/**
+	 * Each group's lag now, end offsets minus committed offsets: the groups on
+	 * {@code orders}, and the billing comparison on both invoice topics (two records per
+	 * order). Empty when the cluster does not answer.
+	 */
 	Map<String, Long> lags() {
 		try {
-			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-			for (int p = 0; p < Topics.PARTITIONS; p++) {
-				latest.put(new TopicPartition(Topics.ORDERS, p), OffsetSpec.latest());
-			}
-			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = this.admin.listOffsets(latest)
-				.all()
-				.get(5, TimeUnit.SECONDS);
 			Map<String, Long> lags = new LinkedHashMap<>();
 			for (String group : ConsumerGroups.ALL) {
-				Map<TopicPartition, OffsetAndMetadata> committed = this.admin.listConsumerGroupOffsets(group)
-					.partitionsToOffsetAndMetadata()
-					.get(5, TimeUnit.SECONDS);
-				long lag = 0;
-				for (var end : ends.entrySet()) {
-					OffsetAndMetadata offset = committed.get(end.getKey());
-					lag += Math.max(0, end.getValue().offset() - ((offset != null) ? offset.offset() : 0));
-				}
-				lags.put(group, lag);
+				lags.put(group, lag(group, List.of(Topics.ORDERS)));
 			}
+			lags.put(ConsumerGroups.BILLING_COMPARISON,
+					lag(ConsumerGroups.BILLING_COMPARISON, List.of(Topics.INVOICES, Topics.INVOICES_V2)));
 			return lags;
 		}
 		catch (ExecutionException | TimeoutException ex) {
@@ -313,6 +329,36 @@ final class LoadSteps implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted", ex);
 		}
+	}
+
+	private long lag(String group, List<String> topics)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		for (String topic : topics) {
+			for (int p = 0; p < Topics.PARTITIONS; p++) {
+				latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+			}
+		}
+		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = this.admin.listOffsets(latest)
+			.all()
+			.get(5, TimeUnit.SECONDS);
+		Map<TopicPartition, OffsetAndMetadata> committed = this.admin.listConsumerGroupOffsets(group)
+			.partitionsToOffsetAndMetadata()
+			.get(5, TimeUnit.SECONDS);
+		long lag = 0;
+		for (var end : ends.entrySet()) {
+			OffsetAndMetadata offset = committed.get(end.getKey());
+			lag += Math.max(0, end.getValue().offset() - ((offset != null) ? offset.offset() : 0));
+		}
+		return lag;
+	}
+
+	/**
+	 * Up to one commit marker per partition read: {@code orders} for the groups, both
+	 * invoice topics for the comparison.
+	 */
+	static long drainedLag(String group) {
+		return ConsumerGroups.BILLING_COMPARISON.equals(group) ? 2 * DRAINED_LAG : DRAINED_LAG;
 	}
 
 	private void readNew() {

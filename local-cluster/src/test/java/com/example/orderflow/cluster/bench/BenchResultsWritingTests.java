@@ -177,7 +177,7 @@ class BenchResultsWritingTests {
 		Map<String, BenchResults.GroupFigures> nothing = Map.of("fraud-service", new BenchResults.GroupFigures(
 				"fraud-decisions", 0, 250, Percentiles.of(), 0, 0.5, true, List.of(0L, 0L)));
 		BenchResults.Step overloaded = new BenchResults.Step("keep-up", 1000, 10, 10_000, 9_000, 1_000, 900,
-				results.pipeline().get(0).httpMs(), nothing, false, "1000 requests not answered 201", Map.of());
+				results.pipeline().get(0).httpMs(), nothing, false, "1000 requests not answered 201", Map.of(), null);
 		BenchResults withOverload = new BenchResults(results.startedAt(), true, results.machine(), results.stack(),
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
@@ -211,14 +211,43 @@ class BenchResultsWritingTests {
 		BenchResults.Step kept = keepUp(1000, true);
 		BenchResults.Step missed = keepUp(1000, false);
 		BenchResults.Step refused = new BenchResults.Step("keep-up", 1000, 60, 60_000, 30_000, 30_000, 500,
-				kept.httpMs(), kept.groups(), false, "30000 requests not answered 201", Map.of());
+				kept.httpMs(), kept.groups(), false, "30000 requests not answered 201", Map.of(), null);
 		BenchResults.Step noGroups = new BenchResults.Step("keep-up", 1000, 60, 60_000, 60_000, 0, 1000, kept.httpMs(),
-				Map.of(), true, "ok", Map.of());
+				Map.of(), true, "ok", Map.of(), null);
 
 		assertThat(kept.everyGroupKeptUp()).isTrue();
 		assertThat(missed.everyGroupKeptUp()).isFalse();
 		assertThat(refused.everyGroupKeptUp()).as("the groups kept up with half the offered rate").isFalse();
 		assertThat(noGroups.everyGroupKeptUp()).as("no group measured").isFalse();
+	}
+
+	@Test
+	void aStepWhoseComparisonFellBehindIsNotKeptUpAndTheTableSaysWhy() {
+		BenchResults.Step kept = keepUp(1000, true);
+		// 1,000 orders/s are 2,000 invoices/s: 5 s of them is 10,000.
+		BenchResults.LagFigures behind = new BenchResults.LagFigures("billing-comparison", 12_000, -1, false,
+				List.of(0L, 6_000L, 12_000L));
+		BenchResults.LagFigures caughtUp = new BenchResults.LagFigures("billing-comparison", 9_000, 1.5, true,
+				List.of(0L, 9_000L, 3_000L));
+		BenchResults.Step comparisonBehind = new BenchResults.Step("keep-up", 1000, 60, 60_000, 60_000, 0, 1000,
+				kept.httpMs(), kept.groups(), true, "ok", Map.of(), behind);
+		BenchResults.Step comparisonKept = new BenchResults.Step("keep-up", 1000, 60, 60_000, 60_000, 0, 1000,
+				kept.httpMs(), kept.groups(), true, "ok", Map.of(), caughtUp);
+		BenchResults results = results();
+		BenchResults withComparison = new BenchResults(results.startedAt(), true, results.machine(), results.stack(),
+				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
+				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
+				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
+				List.of(comparisonBehind), results.keepUp(), List.of());
+
+		assertThat(kept.everyGroupKeptUp()).isTrue();
+		assertThat(comparisonKept.everyGroupKeptUp()).isTrue();
+		assertThat(comparisonBehind.everyGroupKeptUp()).as("every group on orders kept up, the comparison did not")
+			.isFalse();
+		assertThat(BenchReport.table(withComparison))
+			.containsPattern("keep-up 1000/s: billing-comparison lag\\s+max 12000 invoices, not drained.*MISSED"
+					+ " \\(max lag 12000 > 10000, not drained\\)")
+			.containsPattern("keep-up 1000/s for 60 s\\s+billing-comparison MISSED");
 	}
 
 	@Test
@@ -339,7 +368,7 @@ class BenchResultsWritingTests {
 			Map<String, BenchResults.GroupFigures> groups, boolean sustainable, String verdict) {
 		int sent = (int) (rate * 6);
 		return new BenchResults.Step(phase, rate, 6, sent, (int) (acknowledgedPerSecond * 6), 0, acknowledgedPerSecond,
-				http, groups, sustainable, verdict, Map.of("kafka-node-1", 0.4, "orders-service", 0.3));
+				http, groups, sustainable, verdict, Map.of("kafka-node-1", 0.4, "orders-service", 0.3), null);
 	}
 
 	private static BenchResults.TransactionPass pass(String name, int perTransaction, long orders, double seconds,
