@@ -113,7 +113,8 @@ final class LoadSteps implements AutoCloseable {
 			.add(lag)), 0, 1, TimeUnit.SECONDS);
 		Map<String, Duration> cpuBefore = cpuTimes();
 		long cpuFrom = System.nanoTime();
-		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false).start(rate, duration);
+		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false, OrderLoad.IMPATIENT)
+			.start(rate, duration);
 		running.awaitEnd();
 		OrderLoad.Result result = running.stop();
 		Map<String, Double> cpuCores = cpuCores(cpuBefore, cpuTimes(), (System.nanoTime() - cpuFrom) / 1e9);
