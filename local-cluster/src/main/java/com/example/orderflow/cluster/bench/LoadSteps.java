@@ -316,11 +316,12 @@ final class LoadSteps implements AutoCloseable {
 	Map<String, Long> lags() {
 		try {
 			Map<String, Long> lags = new LinkedHashMap<>();
+			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> orders = ends(List.of(Topics.ORDERS));
 			for (String group : ConsumerGroups.ALL) {
-				lags.put(group, lag(group, List.of(Topics.ORDERS)));
+				lags.put(group, lag(group, orders));
 			}
 			lags.put(ConsumerGroups.BILLING_COMPARISON,
-					lag(ConsumerGroups.BILLING_COMPARISON, List.of(Topics.INVOICES, Topics.INVOICES_V2)));
+					lag(ConsumerGroups.BILLING_COMPARISON, ends(List.of(Topics.INVOICES, Topics.INVOICES_V2))));
 			return lags;
 		}
 		catch (ExecutionException | TimeoutException ex) {
@@ -332,7 +333,7 @@ final class LoadSteps implements AutoCloseable {
 		}
 	}
 
-	private long lag(String group, List<String> topics)
+	private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends(List<String> topics)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
 		for (String topic : topics) {
@@ -340,9 +341,11 @@ final class LoadSteps implements AutoCloseable {
 				latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
 			}
 		}
-		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = this.admin.listOffsets(latest)
-			.all()
-			.get(5, TimeUnit.SECONDS);
+		return this.admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+	}
+
+	private long lag(String group, Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends)
+			throws InterruptedException, ExecutionException, TimeoutException {
 		Map<TopicPartition, OffsetAndMetadata> committed = this.admin.listConsumerGroupOffsets(group)
 			.partitionsToOffsetAndMetadata()
 			.get(5, TimeUnit.SECONDS);
