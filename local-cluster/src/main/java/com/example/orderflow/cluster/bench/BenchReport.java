@@ -218,15 +218,7 @@ final class BenchReport {
 		if (group.matched() == 0) {
 			why.add("no output");
 		}
-		if (group.lagSamples().isEmpty()) {
-			why.add("lag never sampled");
-		}
-		else if (group.maxLag() > LoadSteps.lagLimit(rate)) {
-			why.add("max lag %d > %d".formatted(group.maxLag(), LoadSteps.lagLimit(rate)));
-		}
-		if (group.drainSeconds() < 0) {
-			why.add("not drained");
-		}
+		why.addAll(lagReasons(group.lagSamples(), group.maxLag(), group.drainSeconds(), LoadSteps.lagLimit(rate)));
 		return "MISSED (" + String.join(", ", why) + ")";
 	}
 
@@ -235,18 +227,26 @@ final class BenchReport {
 		if (group.lagBounded()) {
 			return "kept up";
 		}
-		long limit = LoadSteps.lagLimit(LoadSteps.INVOICES_PER_ORDER * rate);
+		return "MISSED (" + String.join(", ", lagReasons(group.lagSamples(), group.maxLag(), group.drainSeconds(),
+				LoadSteps.lagLimit(LoadSteps.INVOICES_PER_ORDER * rate))) + ")";
+	}
+
+	/**
+	 * Why a group's lag did not count as bounded: never sampled, over the limit, not
+	 * drained.
+	 */
+	private static List<String> lagReasons(List<Long> samples, long maxLag, double drainSeconds, long limit) {
 		List<String> why = new ArrayList<>();
-		if (group.lagSamples().isEmpty()) {
+		if (samples.isEmpty()) {
 			why.add("lag never sampled");
 		}
-		else if (group.maxLag() > limit) {
-			why.add("max lag %d > %d".formatted(group.maxLag(), limit));
+		else if (maxLag > limit) {
+			why.add("max lag %d > %d".formatted(maxLag, limit));
 		}
-		if (group.drainSeconds() < 0) {
+		if (drainSeconds < 0) {
 			why.add("not drained");
 		}
-		return "MISSED (" + String.join(", ", why) + ")";
+		return why;
 	}
 
 	/**
