@@ -9,6 +9,7 @@ import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,9 +51,17 @@ class ComparisonListener {
 			.register(meters);
 	}
 
+	/**
+	 * Takes a poll's invoices. The range assignor, named here because a container
+	 * factory's consumer properties never reach its containers, gives each consumer the
+	 * same partition numbers of both topics: all of an order's invoices (see
+	 * {@link ComparisonConfiguration}).
+	 */
 	@KafkaListener(id = ComparisonListener.ID, groupId = ConsumerGroups.BILLING_COMPARISON,
 			topics = { Topics.INVOICES, Topics.INVOICES_V2 },
-			containerFactory = ComparisonConfiguration.CONTAINER_FACTORY, autoStartup = "false", batch = "true")
+			containerFactory = ComparisonConfiguration.CONTAINER_FACTORY, autoStartup = "false", batch = "true",
+			properties = ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG
+					+ "=org.apache.kafka.clients.consumer.RangeAssignor")
 	void on(List<ConsumerRecord<String, Object>> invoices) {
 		invoices.forEach(this::compare);
 	}

@@ -19,10 +19,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code /admin/billing/comparison/differences}
  * @param loadRetryInterval how long to wait before reading the comparison topic again
  * when the cluster did not answer at start
+ * @param concurrency how many consumers read the invoice topics, each with its own
+ * transactions; every one of them gets the same partition numbers of both topics (see
+ * {@link ComparisonConfiguration})
  */
 @ConfigurationProperties("billing.comparison")
 record ComparisonProperties(@DefaultValue("false") boolean enabled, @DefaultValue("30s") Duration gracePeriod,
 		@DefaultValue("1s") Duration checkInterval, @DefaultValue("100") int keptDifferences,
-		@DefaultValue("5s") Duration loadRetryInterval) {
+		@DefaultValue("5s") Duration loadRetryInterval, @DefaultValue("3") int concurrency) {
+
+	ComparisonProperties {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("billing.comparison.concurrency must be at least 1");
+		}
+	}
 
 }

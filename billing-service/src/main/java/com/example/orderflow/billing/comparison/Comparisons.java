@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Orders whose classification can still change with time alone (one side has something
  * the other lacks) are kept apart and classified on every read; all others are counted
- * once when they change. Access is synchronized: one listener thread writes, HTTP and
- * metrics read.
+ * once when they change. Access is synchronized: the listener's consumers write (each
+ * order always by the same one), HTTP and metrics read.
  */
 class Comparisons {
 

@@ -89,7 +89,7 @@ class ComparisonControllerTests {
 		@Bean
 		ComparisonProperties comparisonProperties() {
 			return new ComparisonProperties(true, Duration.ofSeconds(30), Duration.ofSeconds(1), 2,
-					Duration.ofSeconds(5));
+					Duration.ofSeconds(5), 1);
 		}
 
 		@Bean
