@@ -21,11 +21,11 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Invoices from both topics in, each order's new comparison state out to the comparison
- * topic: a poll's invoices in ONE Kafka transaction (the container's) with their consumed
- * offsets. One transaction per invoice kept the comparison at a few dozen invoices a
- * second, far behind billing at any real rate, while its transactions loaded the cluster
- * that every group shares. Started by {@link ComparisonStartup} once the state is read
- * back, never by itself.
+ * topic (once per poll, its latest): a poll's invoices in ONE Kafka transaction (the
+ * container's) with their consumed offsets. One transaction per invoice kept the
+ * comparison at a few dozen invoices a second, far behind billing at any real rate, while
+ * its transactions loaded the cluster that every group shares. Started by
+ * {@link ComparisonStartup} once the state is read back, never by itself.
  * <p>
  * A record no deserializer could read is logged, counted and passed over inside the
  * batch: the batch's other invoices are compared and committed. Anything else that fails
@@ -63,10 +63,12 @@ class ComparisonListener {
 			properties = ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG
 					+ "=org.apache.kafka.clients.consumer.RangeAssignor")
 	void on(List<ConsumerRecord<String, Object>> invoices) {
-		invoices.forEach(this::compare);
+		InvoiceComparison.Poll poll = this.comparison.poll();
+		invoices.forEach((record) -> compare(record, poll));
+		poll.save();
 	}
 
-	private void compare(ConsumerRecord<String, Object> record) {
+	private void compare(ConsumerRecord<String, Object> record, InvoiceComparison.Poll poll) {
 		DeserializationException unreadable = SerializationUtils.getExceptionFromHeader(record,
 				SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
 		if (unreadable != null) {
@@ -78,10 +80,10 @@ class ComparisonListener {
 		}
 		Side side = Side.of(record.topic());
 		if (record.value() instanceof InvoiceIssued invoice) {
-			this.comparison.issued(side, invoice);
+			poll.issued(side, invoice);
 		}
 		else if (record.value() instanceof InvoiceVoided voided) {
-			this.comparison.voided(side, voided);
+			poll.voided(side, voided);
 		}
 		else {
 			// Another event type on an invoice topic is not compared, and must not stall

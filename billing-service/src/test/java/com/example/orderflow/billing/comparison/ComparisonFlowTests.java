@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -63,6 +65,12 @@ class ComparisonFlowTests {
 
 	@Autowired
 	private MeterRegistry meters;
+
+	@Autowired
+	private InvoiceComparison comparison;
+
+	@Autowired
+	private KafkaTemplate<Object, Object> template;
 
 	@LocalServerPort
 	private int port;
@@ -209,10 +217,14 @@ class ComparisonFlowTests {
 		}
 		container.start();
 
-		// Two state records per order, one per invoice.
+		// One or two state records per order: one when both its invoices came in one
+		// poll.
 		List<ConsumerRecord<String, byte[]>> states = await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> committedStates(orders), (written) -> written.size() == 2 * orders.size());
+			.until(() -> committedStates(orders),
+					(written) -> latestResults(written).values().stream().filter("MATCH"::equals).count() == orders
+						.size());
+		assertThat(states).hasSizeLessThanOrEqualTo(2 * orders.size());
 		// A transaction's records sit side by side in a partition, and its commit marker
 		// takes the next offset: one run of consecutive offsets per transaction and
 		// partition. One transaction per invoice would give one run per record (80). Per
@@ -220,6 +232,36 @@ class ComparisonFlowTests {
 		// numbers, in one to three polls here: 6-8 runs in three runs of this test.
 		assertThat(runsOfConsecutiveOffsets(states)).isLessThanOrEqualTo(orders.size() / 2);
 		orders.forEach((orderId) -> awaitResult(orderId, "MATCH"));
+	}
+
+	@Test
+	void writesEachOrdersLatestStateOncePerPollInThePollsTransaction() {
+		List<UUID> orders = IntStream.range(0, 3).mapToObj((i) -> UUID.randomUUID()).toList();
+
+		int saved = this.template.executeInTransaction((operations) -> {
+			InvoiceComparison.Poll poll = this.comparison.poll();
+			for (UUID orderId : orders) {
+				poll.issued(Side.V1, TestInvoices.issued(orderId, "v1", "1.33"));
+				poll.issued(Side.V2, TestInvoices.issued(orderId, "v2", "1.33"));
+			}
+			return poll.save();
+		});
+
+		assertThat(saved).isEqualTo(orders.size());
+		// One transaction: its records become visible together.
+		List<ConsumerRecord<String, byte[]>> states = await().atMost(Duration.ofSeconds(30))
+			.until(() -> committedStates(orders), (written) -> !written.isEmpty());
+		assertThat(states).hasSize(orders.size());
+		assertThat(latestResults(states)).hasSize(orders.size())
+			.allSatisfy((orderId, result) -> assertThat(result).isEqualTo("MATCH"));
+	}
+
+	private static Map<String, String> latestResults(List<ConsumerRecord<String, byte[]>> states) {
+		JsonMapper json = JsonMapper.builder().build();
+		Map<String, String> results = new HashMap<>();
+		states.forEach((record) -> results.put(record.key(),
+				json.readTree(new String(record.value(), StandardCharsets.UTF_8)).path("result").asString()));
+		return results;
 	}
 
 	private List<ConsumerRecord<String, byte[]>> committedStates(List<UUID> orders) {
