@@ -178,6 +178,7 @@ final class BenchReport {
 				Bench.format("%.2f cores", cores), machine.getOrDefault("processors", "?") + " cores", "", "");
 		step.cpuCores()
 			.forEach((process, used) -> table.row("    CPU " + process, Bench.format("%.2f cores", used), "", "", ""));
+		table.row("    CPU of the whole machine (cores)", LoadSteps.machine(step), "", "", "");
 	}
 
 	private static void keepUpRow(TextTable table, BenchResults.Step step) {

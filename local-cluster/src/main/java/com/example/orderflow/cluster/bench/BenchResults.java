@@ -230,10 +230,21 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 	 * busy throughout
 	 * @param comparison the billing comparison's lag, a group on both invoice topics;
 	 * null in results written before it was measured
+	 * @param machineCores the whole machine over the same time ({@link HostCpu}): cores
+	 * busy, idle and taken by the host of the virtual machine; empty where there is no
+	 * {@code /proc/stat}, null in results written before it was measured
 	 */
 	public record Step(String phase, double targetRate, double seconds, int sent, int acknowledged, int errors,
 			double acknowledgedPerSecond, Percentiles httpMs, Map<String, GroupFigures> groups, boolean sustainable,
-			String verdict, Map<String, Double> cpuCores, LagFigures comparison) {
+			String verdict, Map<String, Double> cpuCores, LagFigures comparison, Map<String, Double> machineCores) {
+
+		/** A step whose machine-wide CPU was not measured. */
+		public Step(String phase, double targetRate, double seconds, int sent, int acknowledged, int errors,
+				double acknowledgedPerSecond, Percentiles httpMs, Map<String, GroupFigures> groups, boolean sustainable,
+				String verdict, Map<String, Double> cpuCores, LagFigures comparison) {
+			this(phase, targetRate, seconds, sent, acknowledged, errors, acknowledgedPerSecond, httpMs, groups,
+					sustainable, verdict, cpuCores, comparison, null);
+		}
 
 		/** Every request answered 201, and at least 90% of the offered rate. */
 		public boolean takenWithoutErrors() {

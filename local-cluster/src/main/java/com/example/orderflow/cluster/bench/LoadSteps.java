@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -112,12 +113,17 @@ final class LoadSteps implements AutoCloseable {
 			.computeIfAbsent(group, (key) -> Collections.synchronizedList(new ArrayList<>()))
 			.add(lag)), 0, 1, TimeUnit.SECONDS);
 		Map<String, Duration> cpuBefore = cpuTimes();
+		Optional<HostCpu> machineBefore = HostCpu.read();
 		long cpuFrom = System.nanoTime();
 		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false, OrderLoad.IMPATIENT)
 			.start(rate, duration);
 		running.awaitEnd();
 		OrderLoad.Result result = running.stop();
 		Map<String, Double> cpuCores = cpuCores(cpuBefore, cpuTimes(), (System.nanoTime() - cpuFrom) / 1e9);
+		Map<String, Double> machineCores = machineBefore
+			.flatMap((before) -> HostCpu.read()
+				.map((after) -> before.coresUntil(after, Runtime.getRuntime().availableProcessors())))
+			.orElse(Map.of());
 		stop(sampler);
 		Map<String, Double> drainSeconds = awaitDrained(drain);
 		readNew();
@@ -172,7 +178,7 @@ final class LoadSteps implements AutoCloseable {
 		}
 		BenchResults.Step step = new BenchResults.Step(phase, rate, result.seconds(), result.sent(),
 				acknowledged.size(), errors, acknowledged.size() / Math.max(0.001, result.seconds()), http, groups,
-				verdict.equals("ok"), verdict, cpuCores, comparison);
+				verdict.equals("ok"), verdict, cpuCores, comparison, machineCores);
 		this.progress.accept(describe(step));
 		return step;
 	}
@@ -209,10 +215,10 @@ final class LoadSteps implements AutoCloseable {
 			.map((process) -> "%s %.2f".formatted(process.getKey(), process.getValue()))
 			.collect(Collectors.joining(", "));
 		return ("%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f p99.9 %.1f ms: %s; every group"
-				+ " kept up: %s; to output: %s; CPU cores while the load ran: %s")
+				+ " kept up: %s; to output: %s; CPU cores while the load ran: %s; the machine: %s")
 			.formatted(step.phase(), step.targetRate(), step.sent(), step.acknowledged(), step.acknowledgedPerSecond(),
 					step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999(), step.verdict(),
-					step.everyGroupKeptUp() ? "yes" : "NO", groups, cpu);
+					step.everyGroupKeptUp() ? "yes" : "NO", groups, cpu, machine(step));
 	}
 
 	private static String describe(String name, BenchResults.GroupFigures group) {
@@ -255,6 +261,18 @@ final class LoadSteps implements AutoCloseable {
 			this.progress
 				.accept("not every group drained within %d s; lag now: %s".formatted(timeout.toSeconds(), lags()));
 		}
+	}
+
+	/** The whole machine's cores while a step ran, or "not measured". */
+	static String machine(BenchResults.Step step) {
+		if (step.machineCores() == null || step.machineCores().isEmpty()) {
+			return "not measured";
+		}
+		return step.machineCores()
+			.entrySet()
+			.stream()
+			.map((share) -> "%s %.2f".formatted(share.getKey(), share.getValue()))
+			.collect(Collectors.joining(", "));
 	}
 
 	private Map<String, Duration> cpuTimes() {

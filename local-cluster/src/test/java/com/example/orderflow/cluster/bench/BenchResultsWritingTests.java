@@ -66,6 +66,7 @@ class BenchResultsWritingTests {
 		assertThat(missed.path("groups").path("fraud-service").path("lagSamples")).hasSize(4);
 		assertThat(missed.path("groups").path("billing-service").path("keptUp").asBoolean()).isTrue();
 		assertThat(missed.path("cpuCores").path("kafka-node-1").asDouble()).isEqualTo(0.4);
+		assertThat(missed.path("machineCores").path("stolen by the host").asDouble()).isEqualTo(0.4);
 		assertThat(json.path("perRecord").get(0).path("groups").path("fraud-service").path("keptUp").asBoolean())
 			.isFalse();
 	}
@@ -368,7 +369,8 @@ class BenchResultsWritingTests {
 			Map<String, BenchResults.GroupFigures> groups, boolean sustainable, String verdict) {
 		int sent = (int) (rate * 6);
 		return new BenchResults.Step(phase, rate, 6, sent, (int) (acknowledgedPerSecond * 6), 0, acknowledgedPerSecond,
-				http, groups, sustainable, verdict, Map.of("kafka-node-1", 0.4, "orders-service", 0.3), null);
+				http, groups, sustainable, verdict, Map.of("kafka-node-1", 0.4, "orders-service", 0.3), null,
+				Map.of("busy", 1.5, "idle", 0.1, "stolen by the host", 0.4));
 	}
 
 	private static BenchResults.TransactionPass pass(String name, int perTransaction, long orders, double seconds,
