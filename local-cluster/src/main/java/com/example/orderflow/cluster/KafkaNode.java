@@ -208,6 +208,8 @@ final class KafkaNode {
 		command.add("-XX:+ExplicitGCInvokesConcurrent");
 		// A broker that ran out of heap is better dead than limping.
 		command.add("-XX:+ExitOnOutOfMemoryError");
+		// The broker's JVM is this one's (java.home above).
+		command.addAll(NativeHeapTrim.jvmFlags(Runtime.version()));
 		command.addAll(compiler.jvmFlags());
 		command.add("-Djava.awt.headless=true");
 		command.add("-Dlog4j2.configurationFile=" + brokerLogConfiguration.toAbsolutePath());
