@@ -209,11 +209,7 @@ final class LoadSteps implements AutoCloseable {
 		if (step.comparison() != null) {
 			groups += "; " + describe(step.comparison());
 		}
-		String cpu = step.cpuCores()
-			.entrySet()
-			.stream()
-			.map((process) -> "%s %.2f".formatted(process.getKey(), process.getValue()))
-			.collect(Collectors.joining(", "));
+		String cpu = cores(step.cpuCores());
 		return ("%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f p99.9 %.1f ms: %s; every group"
 				+ " kept up: %s; to output: %s; CPU cores while the load ran: %s; the machine: %s")
 			.formatted(step.phase(), step.targetRate(), step.sent(), step.acknowledged(), step.acknowledgedPerSecond(),
@@ -268,8 +264,12 @@ final class LoadSteps implements AutoCloseable {
 		if (step.machineCores() == null || step.machineCores().isEmpty()) {
 			return "not measured";
 		}
-		return step.machineCores()
-			.entrySet()
+		return cores(step.machineCores());
+	}
+
+	/** Named shares of the CPU, in cores: "kafka-node-1 0.25, orders-service 0.48". */
+	private static String cores(Map<String, Double> shares) {
+		return shares.entrySet()
 			.stream()
 			.map((share) -> "%s %.2f".formatted(share.getKey(), share.getValue()))
 			.collect(Collectors.joining(", "));
