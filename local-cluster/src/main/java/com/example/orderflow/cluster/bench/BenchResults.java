@@ -238,14 +238,6 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 			double acknowledgedPerSecond, Percentiles httpMs, Map<String, GroupFigures> groups, boolean sustainable,
 			String verdict, Map<String, Double> cpuCores, LagFigures comparison, Map<String, Double> machineCores) {
 
-		/** A step whose machine-wide CPU was not measured. */
-		public Step(String phase, double targetRate, double seconds, int sent, int acknowledged, int errors,
-				double acknowledgedPerSecond, Percentiles httpMs, Map<String, GroupFigures> groups, boolean sustainable,
-				String verdict, Map<String, Double> cpuCores, LagFigures comparison) {
-			this(phase, targetRate, seconds, sent, acknowledged, errors, acknowledgedPerSecond, httpMs, groups,
-					sustainable, verdict, cpuCores, comparison, null);
-		}
-
 		/** Every request answered 201, and at least 90% of the offered rate. */
 		public boolean takenWithoutErrors() {
 			return this.errors == 0 && this.acknowledgedPerSecond >= 0.9 * this.targetRate;

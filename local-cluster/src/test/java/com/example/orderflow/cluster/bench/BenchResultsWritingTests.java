@@ -178,7 +178,8 @@ class BenchResultsWritingTests {
 		Map<String, BenchResults.GroupFigures> nothing = Map.of("fraud-service", new BenchResults.GroupFigures(
 				"fraud-decisions", 0, 250, Percentiles.of(), 0, 0.5, true, List.of(0L, 0L)));
 		BenchResults.Step overloaded = new BenchResults.Step("keep-up", 1000, 10, 10_000, 9_000, 1_000, 900,
-				results.pipeline().get(0).httpMs(), nothing, false, "1000 requests not answered 201", Map.of(), null);
+				results.pipeline().get(0).httpMs(), nothing, false, "1000 requests not answered 201", Map.of(), null,
+				null);
 		BenchResults withOverload = new BenchResults(results.startedAt(), true, results.machine(), results.stack(),
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
@@ -212,9 +213,9 @@ class BenchResultsWritingTests {
 		BenchResults.Step kept = keepUp(1000, true);
 		BenchResults.Step missed = keepUp(1000, false);
 		BenchResults.Step refused = new BenchResults.Step("keep-up", 1000, 60, 60_000, 30_000, 30_000, 500,
-				kept.httpMs(), kept.groups(), false, "30000 requests not answered 201", Map.of(), null);
+				kept.httpMs(), kept.groups(), false, "30000 requests not answered 201", Map.of(), null, null);
 		BenchResults.Step noGroups = new BenchResults.Step("keep-up", 1000, 60, 60_000, 60_000, 0, 1000, kept.httpMs(),
-				Map.of(), true, "ok", Map.of(), null);
+				Map.of(), true, "ok", Map.of(), null, null);
 
 		assertThat(kept.everyGroupKeptUp()).isTrue();
 		assertThat(missed.everyGroupKeptUp()).isFalse();
@@ -231,9 +232,9 @@ class BenchResultsWritingTests {
 		BenchResults.LagFigures caughtUp = new BenchResults.LagFigures("billing-comparison", 9_000, 1.5, true,
 				List.of(0L, 9_000L, 3_000L));
 		BenchResults.Step comparisonBehind = new BenchResults.Step("keep-up", 1000, 60, 60_000, 60_000, 0, 1000,
-				kept.httpMs(), kept.groups(), true, "ok", Map.of(), behind);
+				kept.httpMs(), kept.groups(), true, "ok", Map.of(), behind, null);
 		BenchResults.Step comparisonKept = new BenchResults.Step("keep-up", 1000, 60, 60_000, 60_000, 0, 1000,
-				kept.httpMs(), kept.groups(), true, "ok", Map.of(), caughtUp);
+				kept.httpMs(), kept.groups(), true, "ok", Map.of(), caughtUp, null);
 		BenchResults results = results();
 		BenchResults withComparison = new BenchResults(results.startedAt(), true, results.machine(), results.stack(),
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
