@@ -44,5 +44,6 @@ RUN test -n "${MODULE}" || { echo "Build with --build-arg MODULE=<service module
 WORKDIR /app
 COPY --from=build /workspace/${MODULE}/target/${MODULE}-*.jar /app/app.jar
 USER orderflow
-# Memory and other JVM flags come from JDK_JAVA_OPTIONS (docker-compose.yml sets -Xmx256m).
+# Memory and other JVM flags come from JDK_JAVA_OPTIONS (docker-compose.yml sets -Xmx256m and
+# -XX:+ExitOnOutOfMemoryError, so that a service out of heap restarts instead of limping).
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]

@@ -41,7 +41,12 @@ public final class ClassDataSharing {
 	static final List<String> JVM_FLAGS = List.of("-Xmx256m",
 			// C1 only: a service is ready seconds sooner, and the demo never runs long
 			// enough for C2 to pay off.
-			"-XX:TieredStopAtLevel=1");
+			"-XX:TieredStopAtLevel=1",
+			// A service out of heap is better dead than limping: one whose listener
+			// threads died of it kept its HTTP port and its place in the groups while
+			// consuming nothing (billing-v2, 2026-12-03, before the comparison's memory
+			// was bounded).
+			"-XX:+ExitOnOutOfMemoryError");
 
 	/**
 	 * The environment variable that turns it off: {@code ORDERFLOW_CDS=off ./demo up}.

@@ -23,7 +23,7 @@ import com.example.orderflow.cluster.process.Termination;
 
 /**
  * One service jar running as a child process:
- * {@code java -Xmx256m -XX:TieredStopAtLevel=1 [-XX:SharedArchiveFile=...] -jar <jar> --server.port=... --spring.kafka.bootstrap-servers=...
+ * {@code java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError [-XX:SharedArchiveFile=...] -jar <jar> --server.port=... --spring.kafka.bootstrap-servers=...
  * --orderflow.instance-id=<name> --orderflow.parent-pid=<this JVM> <extra>}, its output
  * in {@code <logs>/<name>.log} and its PID in {@code <logs>/../pids/<name>.pid}.
  */
