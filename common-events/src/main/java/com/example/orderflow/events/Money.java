@@ -19,7 +19,11 @@ public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amou
 	public Money {
 		Objects.requireNonNull(amount, "amount");
 		Objects.requireNonNull(currency, "currency");
-		int digits = Currency.getInstance(currency).getDefaultFractionDigits();
+		Currency known = Currency.getInstance(currency);
+		// The JVM's one instance of the code, not the copy each event's JSON brought: the
+		// services that keep amounts in memory hold each code once, not once per amount.
+		currency = known.getCurrencyCode();
+		int digits = known.getDefaultFractionDigits();
 		amount = amount.setScale(Math.max(digits, 0), RoundingMode.HALF_EVEN);
 	}
 

@@ -1,7 +1,9 @@
 package com.example.orderflow.billing.comparison;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -29,6 +31,26 @@ record ComparedInvoice(String customerId, List<InvoiceLine> lines, Money net, Mo
 	static ComparedInvoice of(InvoiceIssued invoice) {
 		return new ComparedInvoice(invoice.customerId(), invoice.lines(), invoice.net(), invoice.tax(),
 				invoice.total());
+	}
+
+	/**
+	 * This invoice made of the other side's parts wherever they are equal, and of one
+	 * instance for equal parts within it (a line's net is its unit price when the
+	 * quantity is 1). The comparison keeps every order in memory: a matched order then
+	 * holds its invoice once, a mismatched one twice only the parts that differ (README,
+	 * "The comparison").
+	 * @param other the other side's invoice of the same order, null if none arrived
+	 */
+	ComparedInvoice sharingWith(ComparedInvoice other) {
+		if (this.equals(other)) {
+			return other;
+		}
+		Parts parts = new Parts();
+		if (other != null) {
+			parts.seed(other);
+		}
+		return new ComparedInvoice(parts.one(this.customerId), parts.one(this.lines.stream().map(parts::line).toList()),
+				parts.one(this.net), parts.one(this.tax), parts.one(this.total));
 	}
 
 	/**
@@ -73,6 +95,39 @@ record ComparedInvoice(String customerId, List<InvoiceLine> lines, Money net, Mo
 	/** {@code 1.33 EUR}: the exact amount, as on the wire, with its currency. */
 	static String text(Money money) {
 		return (money != null) ? money.amount().toPlainString() + " " + money.currency() : null;
+	}
+
+	/** One instance per distinct value: the first one seen. */
+	private static final class Parts {
+
+		private final Map<Object, Object> seen = new HashMap<>();
+
+		void seed(ComparedInvoice invoice) {
+			one(invoice.customerId);
+			one(invoice.lines);
+			invoice.lines.forEach(this::line);
+			one(invoice.net);
+			one(invoice.tax);
+			one(invoice.total);
+		}
+
+		InvoiceLine line(InvoiceLine line) {
+			InvoiceLine same = one(line);
+			if (same != line) {
+				return same;
+			}
+			// A catalog's SKUs are few: one instance each in the JVM.
+			InvoiceLine shared = new InvoiceLine(line.sku().intern(), line.quantity(), one(line.unitPrice()),
+					one(line.net()), one(line.tax()));
+			this.seen.put(shared, shared);
+			return shared;
+		}
+
+		@SuppressWarnings("unchecked")
+		<T> T one(T value) {
+			return (value != null) ? (T) this.seen.computeIfAbsent(value, (first) -> first) : null;
+		}
+
 	}
 
 }

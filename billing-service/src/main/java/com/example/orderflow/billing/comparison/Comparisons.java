@@ -106,7 +106,7 @@ class Comparisons {
 
 	/** An order's state as read back from the comparison topic at start. */
 	synchronized void restore(OrderComparison order) {
-		put(order);
+		put(order.sharingParts());
 	}
 
 	/** A tombstone on the comparison topic: the order is forgotten. */

@@ -41,11 +41,21 @@ record OrderComparison(UUID orderId, SideRecord v1, SideRecord v2, Result result
 	}
 
 	OrderComparison withIssued(Side side, InvoiceIssued invoice, Instant now) {
-		return with(side, side(side).withIssued(invoice, now));
+		SideRecord other = side((side == Side.V1) ? Side.V2 : Side.V1);
+		return with(side, side(side).withIssued(invoice, now, other.invoice()));
 	}
 
 	OrderComparison withVoided(Side side, InvoiceVoided voided, Instant now) {
 		return with(side, side(side).withVoided(voided, now));
+	}
+
+	/**
+	 * The same order with its invoices made of shared parts, as {@link #withIssued} makes
+	 * them: for a state read back from the topic, where each side came as its own copy.
+	 */
+	OrderComparison sharingParts() {
+		SideRecord v1 = this.v1.sharingWith(SideRecord.NONE);
+		return new OrderComparison(this.orderId, v1, this.v2.sharingWith(v1), this.result, this.fields, this.updatedAt);
 	}
 
 	private OrderComparison with(Side side, SideRecord record) {

@@ -19,6 +19,11 @@ record SideRecord(String billingVersion, ComparedInvoice invoice, Instant issued
 
 	static final SideRecord NONE = new SideRecord(null, null, null, null);
 
+	SideRecord {
+		// "v1", "v2": one instance each in the JVM, not one per order kept in memory.
+		billingVersion = (billingVersion != null) ? billingVersion.intern() : null;
+	}
+
 	boolean issued() {
 		return this.invoice != null;
 	}
@@ -28,11 +33,25 @@ record SideRecord(String billingVersion, ComparedInvoice invoice, Instant issued
 	}
 
 	/**
+	 * This side with its invoice made of the other side's parts where they are equal; see
+	 * {@link ComparedInvoice#sharingWith}.
+	 */
+	SideRecord sharingWith(SideRecord other) {
+		if (this.invoice == null) {
+			return this;
+		}
+		return new SideRecord(this.billingVersion, this.invoice.sharingWith(other.invoice), this.issuedSeenAt,
+				this.voidedSeenAt);
+	}
+
+	/**
 	 * This side with the invoice. A redelivered or repeated invoice keeps the time it was
 	 * first seen, so the grace period never restarts.
+	 * @param otherSide the other side's invoice of the order, null if none: the parts
+	 * equal to it are shared, not held twice
 	 */
-	SideRecord withIssued(InvoiceIssued issued, Instant now) {
-		return new SideRecord(issued.billingVersion(), ComparedInvoice.of(issued),
+	SideRecord withIssued(InvoiceIssued issued, Instant now, ComparedInvoice otherSide) {
+		return new SideRecord(issued.billingVersion(), ComparedInvoice.of(issued).sharingWith(otherSide),
 				(this.issuedSeenAt != null) ? this.issuedSeenAt : now, this.voidedSeenAt);
 	}
 
