@@ -148,6 +148,18 @@ class ComparisonsTests {
 		assertThat(v2.tax()).isNotEqualTo(v1.tax());
 		// Within one invoice too: a line of quantity 1 nets its unit price.
 		assertThat(v1.lines().get(0).net()).isSameAs(v1.lines().get(0).unitPrice());
+		// Lines that differ in one line share the others.
+		ComparedInvoice twoLines = new ComparedInvoice("customer-1",
+				List.of(line("SKU-A", 1, "2.49", "0.47"), line("SKU-B", 1, "4.49", "0.85")), eur("6.98"), eur("1.33"),
+				eur("8.31"))
+			.sharingWith(null);
+		ComparedInvoice otherTax = new ComparedInvoice("customer-1",
+				List.of(line("SKU-A", 1, "2.49", "0.47"), line("SKU-B", 1, "4.49", "0.86")), eur("6.98"), eur("1.33"),
+				eur("8.31"))
+			.sharingWith(twoLines);
+		assertThat(otherTax.lines().get(0)).isSameAs(twoLines.lines().get(0));
+		assertThat(otherTax.lines().get(1)).isNotEqualTo(twoLines.lines().get(1));
+		assertThat(otherTax.lines().get(1).unitPrice()).isSameAs(twoLines.lines().get(1).unitPrice());
 		// One instance per currency code and per billing version in the JVM.
 		assertThat(v2.total().currency()).isSameAs(invoice(UUID.randomUUID(), "v1", "1.00").tax().currency());
 		assertThat(mismatch.v2().billingVersion()).isSameAs(match.v2().billingVersion());
