@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,8 @@ class ClassDataSharingTests {
 	}
 
 	/**
-	 * Fills the heap from a second thread; the main thread waits much longer than the
-	 * test.
+	 * Fills the heap from a second thread while the main thread waits for ever, as a
+	 * service's main thread does.
 	 */
 	static final class OutOfHeapInAThread {
 
@@ -65,7 +66,7 @@ class ClassDataSharingTests {
 				}
 			}, "filler");
 			filler.start();
-			Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+			new CountDownLatch(1).await();
 		}
 
 	}
