@@ -126,8 +126,9 @@ record ComparedInvoice(String customerId, List<InvoiceLine> lines, Money net, Mo
 				return (InvoiceLine) same;
 			}
 			// A catalog's SKUs are few: one instance each in the JVM.
-			InvoiceLine shared = new InvoiceLine(line.sku().intern(), line.quantity(), one(line.unitPrice()),
-					one(line.net()), one(line.tax()));
+			String sku = (line.sku() != null) ? line.sku().intern() : null;
+			InvoiceLine shared = new InvoiceLine(sku, line.quantity(), one(line.unitPrice()), one(line.net()),
+					one(line.tax()));
 			return one(shared);
 		}
 
