@@ -1,40 +1,23 @@
 package com.example.orderflow.orders.order;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes placing an order idempotent per {@code Idempotency-Key}: a retry gets the order
- * the key first produced, and produces nothing new. A key is remembered only once its
- * order is committed, so a failed attempt leaves the key free for the retry. In memory
- * and bounded to the most recent keys, like the {@link OrderBook} it complements.
+ * Keeps two requests with one {@code Idempotency-Key} from placing an order at the same
+ * moment on this instance: while the first is in flight, a duplicate shares its outcome.
+ * A key whose order is committed needs no memory here: the key names the order
+ * ({@link Orders}), and the {@link OrderBook} holds it, after any restart too.
  */
 @Component
 class IdempotencyKeys {
 
-	private final int capacity;
-
-	/** Keys in flight and keys done; a key is in flight until its placement returns. */
+	/** Keys in flight: a key is here until its placement has returned. */
 	private final ConcurrentMap<String, Placement> placements = new ConcurrentHashMap<>();
-
-	/** Done keys, oldest first; guarded by itself. */
-	private final Deque<String> done = new ArrayDeque<>();
-
-	@Autowired
-	IdempotencyKeys(OrdersProperties properties) {
-		this(properties.idempotencyKeys());
-	}
-
-	IdempotencyKeys(int capacity) {
-		this.capacity = capacity;
-	}
 
 	/**
 	 * Places the order once per key. A concurrent duplicate does not place it again: it
@@ -67,24 +50,16 @@ class IdempotencyKeys {
 				mine.outcome().completeExceptionally(Futures.cause(failure));
 				return;
 			}
-			remember(key);
+			// The book holds the order by now: the next request with the key finds it.
+			this.placements.remove(key, mine);
 			mine.outcome().complete(order);
 		});
 		return mine.outcome().copy();
 	}
 
-	/** How many keys are remembered or in flight. */
+	/** How many keys are in flight. */
 	int size() {
 		return this.placements.size();
-	}
-
-	private void remember(String key) {
-		synchronized (this.done) {
-			this.done.addLast(key);
-			while (this.done.size() > this.capacity) {
-				this.placements.remove(this.done.removeFirst());
-			}
-		}
 	}
 
 	private record Placement(PlaceOrder command, CompletableFuture<Order> outcome) {

@@ -119,11 +119,10 @@ class OrderController {
 	}
 
 	/**
-	 * What a placed order answers, the same for every retry of its
-	 * {@code Idempotency-Key}.
+	 * What a placed order answers, and every retry of its {@code Idempotency-Key}.
 	 *
 	 * @param orderId the new order
-	 * @param status always {@link OrderStatus#CREATED}
+	 * @param status {@link OrderStatus#CREATED}; for a retry, where the order stands now
 	 * @param total what it costs
 	 */
 	record Placed(UUID orderId, OrderStatus status, Money total) {

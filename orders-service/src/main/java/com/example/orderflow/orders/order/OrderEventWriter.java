@@ -83,6 +83,8 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private final BeforeCommit beforeCommit;
 
+	private final OrderLog log;
+
 	private final BlockingQueue<Pending> queue;
 
 	private final Counter refusedFull;
@@ -100,10 +102,11 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private StableOffsets stableOffsets;
 
-	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrdersProperties properties,
+	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrderLog log, OrdersProperties properties,
 			MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit) {
 		this.kafka = kafka;
 		this.admin = admin;
+		this.log = log;
 		this.settings = properties.writer();
 		this.queue = new LinkedBlockingQueue<>(this.settings.maxQueued());
 		this.refusedFull = Counter.builder("orderflow.orders.events.refused")
@@ -272,6 +275,9 @@ class OrderEventWriter implements SmartLifecycle {
 				refuseQueued(failure);
 			}
 			case UNKNOWN -> {
+				// Whatever the cluster decides, the book reads it before anyone decides
+				// about these orders again: a retry never writes one a second time.
+				this.log.unsettled(highest(written));
 				OutcomeUnknownException unknown = new OutcomeUnknownException(
 						"The cluster did not settle the transaction within " + this.settings.outcomeWithin()
 								+ ": it may still commit these orders",

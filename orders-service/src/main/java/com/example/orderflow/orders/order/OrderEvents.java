@@ -1,5 +1,7 @@
 package com.example.orderflow.orders.order;
 
+import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import com.example.orderflow.events.OrderCancelled;
@@ -22,8 +24,40 @@ class OrderEvents {
 
 	private final OrderEventWriter writer;
 
-	OrderEvents(OrderEventWriter writer) {
+	private final OrderLog log;
+
+	private final OrdersProperties properties;
+
+	OrderEvents(OrderEventWriter writer, OrderLog log, OrdersProperties properties) {
 		this.writer = writer;
+		this.log = log;
+		this.properties = properties;
+	}
+
+	/**
+	 * Returns once the {@link OrderBook} holds everything committed about the order that
+	 * anyone may have been told of: normally at once; right after start, once the
+	 * instance has read {@code orders}; after a commit on the order's partition whose
+	 * outcome was unknown, once the cluster has settled it (see {@link OrderLog}).
+	 * @throws OrderEventsUnavailableException if that takes longer than
+	 * {@code orderflow.orders.settle-within}
+	 */
+	void awaitSettled(UUID orderId) {
+		Duration within = this.properties.settleWithin();
+		try {
+			if (this.log.awaitSettled(orderId, within)) {
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (!this.log.loaded()) {
+			throw new OrderEventsUnavailableException("This instance has not read " + Topics.ORDERS
+					+ " to its end yet (orderflow.orders.settle-within " + within + ")", null, false);
+		}
+		throw new OrderEventsUnavailableException("A commit on the partition of order " + orderId
+				+ " has not been settled by the cluster within " + within, null, true);
 	}
 
 	/**

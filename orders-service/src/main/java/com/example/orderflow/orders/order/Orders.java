@@ -1,5 +1,6 @@
 package com.example.orderflow.orders.order;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,6 +20,11 @@ import org.springframework.stereotype.Service;
  * Places and cancels orders. The rule throughout: the event is committed to the cluster
  * first, and only then does the order (or its new state) exist here. A failure in between
  * changes nothing.
+ * <p>
+ * An order placed with an {@code Idempotency-Key} takes its id from the key
+ * ({@link #orderIdFor}): whoever asks with that key again, on this instance after a
+ * restart or on another one, asks for the same order, and the {@link OrderBook}, read
+ * from {@code orders}, tells whether it exists.
  */
 @Service
 class Orders {
@@ -47,16 +53,37 @@ class Orders {
 	 */
 	CompletableFuture<Order> place(PlaceOrder command, @Nullable String idempotencyKey) {
 		if (idempotencyKey == null) {
-			return placeNow(command);
+			return placeNow(command, UUID.randomUUID());
 		}
-		return this.idempotencyKeys.placeOnce(idempotencyKey, command, () -> placeNow(command));
+		UUID orderId = orderIdFor(idempotencyKey);
+		return this.idempotencyKeys.placeOnce(idempotencyKey, command, () -> {
+			this.events.awaitSettled(orderId);
+			Optional<Order> earlier = this.book.find(orderId);
+			if (earlier.isEmpty()) {
+				return placeNow(command, orderId);
+			}
+			if (!command.placed(earlier.get())) {
+				throw new IdempotencyKeyConflictException();
+			}
+			return CompletableFuture.completedFuture(earlier.get());
+		});
 	}
 
-	private CompletableFuture<Order> placeNow(PlaceOrder command) {
-		OrderCreated created = command.toEvent(UUID.randomUUID(), Instant.now());
+	/**
+	 * The id of the order an {@code Idempotency-Key} places: a name-based UUID, the same
+	 * on every instance and after every restart, so that one key can only ever be one
+	 * order.
+	 */
+	static UUID orderIdFor(String idempotencyKey) {
+		return UUID
+			.nameUUIDFromBytes(("orderflow/orders/idempotency-key/" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private CompletableFuture<Order> placeNow(PlaceOrder command, UUID orderId) {
+		OrderCreated created = command.toEvent(orderId, Instant.now());
 		return this.events.created(created).thenApply((committed) -> {
-			Order order = Order.from(created);
-			this.book.add(order);
+			this.book.apply(created);
+			Order order = this.book.find(orderId).orElseThrow();
 			logger.info("Accepted order {} of customer {}: {} {}", order.orderId(), order.customerId(),
 					order.total().amount().toPlainString(), order.total().currency());
 			return order;
@@ -69,7 +96,8 @@ class Orders {
 	 * @throws OrderNotFoundException if there is no such order
 	 */
 	Order cancel(UUID orderId, @Nullable String reason) {
-		Order order = find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+		this.events.awaitSettled(orderId);
+		Order order = this.book.find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
 		if (order.isCancelled()) {
 			return order;
 		}
@@ -94,19 +122,23 @@ class Orders {
 
 	private Order cancelNow(UUID orderId, @Nullable String reason) {
 		// Look again: another cancel may have finished since the first look.
-		Order order = find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+		Order order = this.book.find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
 		if (order.isCancelled()) {
 			return order;
 		}
 		OrderCancelled cancelled = new OrderCancelled(UUID.randomUUID(), orderId, reason, Instant.now());
 		Futures.joined(this.events.cancelled(cancelled));
-		Order updated = order.apply(cancelled);
-		this.book.update(updated);
+		this.book.apply(cancelled);
 		logger.info("Cancelled order {} of customer {}", orderId, order.customerId());
-		return updated;
+		return this.book.find(orderId).orElseThrow();
 	}
 
+	/**
+	 * The order as everything committed about it says, once the book holds all of that
+	 * ({@link OrderEvents#awaitSettled}).
+	 */
 	Optional<Order> find(UUID orderId) {
+		this.events.awaitSettled(orderId);
 		return this.book.find(orderId);
 	}
 

@@ -8,21 +8,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings of the orders API.
  *
- * @param idempotencyKeys how many recent {@code Idempotency-Key}s are remembered; a retry
- * after that many newer keys is treated as a new order
  * @param retryAfter what a 503 tells the caller to wait before retrying
  * @param transactionWarmUp how long the service tries, before it reports ready, to commit
  * one empty transaction (see {@link TransactionalProducerWarmUp}); zero skips it
+ * @param settleWithin how long a request may wait for the order book to hold everything
+ * committed about its order (see {@link OrderLog}): after start, until {@code orders} is
+ * read; after a commit with an unknown outcome, until the cluster settles it. Then it is
+ * answered 503
  * @param writer how order events are committed (see {@link OrderEventWriter})
  */
 @ConfigurationProperties("orderflow.orders")
-record OrdersProperties(@DefaultValue("10000") int idempotencyKeys, @DefaultValue("5s") Duration retryAfter,
-		@DefaultValue("60s") Duration transactionWarmUp, @DefaultValue Writer writer) {
+record OrdersProperties(@DefaultValue("5s") Duration retryAfter, @DefaultValue("60s") Duration transactionWarmUp,
+		@DefaultValue("20s") Duration settleWithin, @DefaultValue Writer writer) {
 
 	OrdersProperties {
-		if (idempotencyKeys < 1) {
-			throw new IllegalArgumentException("orderflow.orders.idempotency-keys must be at least 1");
-		}
 		if (retryAfter.isNegative()) {
 			throw new IllegalArgumentException("orderflow.orders.retry-after must not be negative");
 		}

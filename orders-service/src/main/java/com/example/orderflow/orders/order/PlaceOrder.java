@@ -31,6 +31,12 @@ record PlaceOrder(String customerId, String currency, String shippingCountry, Li
 		return this.lines.stream().map(OrderLine::lineTotal).reduce(Money.zero(this.currency), Money::plus);
 	}
 
+	/** Whether this request is what placed the order (a retry of it, not a new order). */
+	boolean placed(Order order) {
+		return this.customerId.equals(order.customerId()) && this.currency.equals(order.total().currency())
+				&& this.shippingCountry.equals(order.shippingCountry()) && this.lines.equals(order.lines());
+	}
+
 	OrderCreated toEvent(UUID orderId, Instant createdAt) {
 		return new OrderCreated(UUID.randomUUID(), orderId, this.customerId, this.lines, total(), this.shippingCountry,
 				createdAt);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -36,10 +38,16 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +75,11 @@ import static org.awaitility.Awaitility.await;
  * which only its own orders were written.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "orderflow.orders.writer.max-queued=" + CommitOnKafkaTests.MAX_QUEUED)
+		properties = { "orderflow.orders.writer.max-queued=" + CommitOnKafkaTests.MAX_QUEUED,
+				// Long enough for a commit whose answer is lost to be found committed,
+				// short
+				// enough for the test whose transaction cannot settle.
+				"orderflow.orders.writer.outcome-within=" + CommitOnKafkaTests.OUTCOME_WITHIN })
 @RealKafka
 @Import({ HeldCommits.class, LostCommitAnswers.class })
 class CommitOnKafkaTests {
@@ -76,6 +88,8 @@ class CommitOnKafkaTests {
 	 * The writer's queue in these tests: more than the forty of the group-commit test.
 	 */
 	static final int MAX_QUEUED = 50;
+
+	static final String OUTCOME_WITHIN = "3s";
 
 	private static final Logger logger = LoggerFactory.getLogger(CommitOnKafkaTests.class);
 
@@ -176,6 +190,62 @@ class CommitOnKafkaTests {
 		assertThat(this.clients.readCommitted(Topics.ORDERS).stream().filter((record) -> orderId.equals(record.key())))
 			.as("records of order %s on %s", orderId, Topics.ORDERS)
 			.hasSize(1);
+	}
+
+	/**
+	 * A commit the cluster took, answered 503 "unknown" because it was not settled in
+	 * time, and then retried with its {@code Idempotency-Key}: the retry returns the
+	 * committed order and writes nothing new. The commit's answer is lost, and a
+	 * transaction of another producer, open on the order's partition before it, keeps the
+	 * order from being visible, so the writer cannot tell the outcome within
+	 * {@value #OUTCOME_WITHIN}. The retry must then wait for the cluster to settle it;
+	 * once the other transaction ends, the order is there. An instance that took the key
+	 * as new because its book did not show the order yet wrote the order a second time.
+	 */
+	@Test
+	void aRetryAfterA503WhoseCommitDidSucceedReturnsTheCommittedOrderAndWritesNothing() throws Exception {
+		String key = "unknown-" + UUID.randomUUID();
+		String orderId = Orders.orderIdFor(key).toString();
+		int partition = Utils.toPositive(Utils.murmur2(orderId.getBytes(StandardCharsets.UTF_8))) % ORDERS.size();
+		try (KafkaProducer<String, byte[]> blocker = openTransactionOn(partition)) {
+			this.lostAnswers.arm();
+			HttpResponse<String> first = this.http.send(orderRequest("c-unknown", key),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(this.lostAnswers.lost()).as("the commit's answer was lost").isTrue();
+			assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
+			assertThat(first.body()).contains("\"outcome\":\"unknown\"");
+
+			CompletableFuture<HttpResponse<String>> retry = this.http.sendAsync(orderRequest("c-unknown", key),
+					HttpResponse.BodyHandlers.ofString());
+			await("no answer while the first commit is not settled").during(Duration.ofSeconds(2))
+				.atMost(Duration.ofSeconds(3))
+				.until(() -> !retry.isDone());
+			blocker.abortTransaction();
+			HttpResponse<String> answer = retry.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+			assertThat(orderIdOf(answer)).isEqualTo(orderId);
+		}
+		awaitNoTransactionOpen();
+		assertThat(this.clients.readCommitted(Topics.ORDERS).stream().filter((record) -> orderId.equals(record.key())))
+			.as("records of order %s on %s", orderId, Topics.ORDERS)
+			.hasSize(1);
+	}
+
+	/**
+	 * A producer of the test's own with a transaction open on one partition of
+	 * {@code orders}: nothing written there after it is visible to {@code read_committed}
+	 * readers until it ends.
+	 */
+	private KafkaProducer<String, byte[]> openTransactionOn(int partition) throws Exception {
+		KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+						ProducerConfig.TRANSACTIONAL_ID_CONFIG, "orders-tests-blocker-" + UUID.randomUUID()),
+				new StringSerializer(), new ByteArraySerializer());
+		producer.initTransactions();
+		producer.beginTransaction();
+		producer.send(new ProducerRecord<>(Topics.ORDERS, partition, "blocker", new byte[0]))
+			.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+		return producer;
 	}
 
 	/**
@@ -423,10 +493,15 @@ class CommitOnKafkaTests {
 	}
 
 	private HttpRequest orderRequest(String customerId) {
+		return orderRequest(customerId, "key-" + UUID.randomUUID());
+	}
+
+	private HttpRequest orderRequest(String customerId, String idempotencyKey) {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/orders"))
 			// Generous: a hang fails the test instead of the build.
 			.timeout(Duration.ofSeconds(60))
 			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", idempotencyKey)
 			.POST(HttpRequest.BodyPublishers.ofString("""
 					{ "customerId": "%s", "currency": "EUR", "shippingCountry": "DE",
 					  "lines": [{"sku": "SKU-1", "quantity": 2, "unitPrice": "12.50"}] }""".formatted(customerId)))

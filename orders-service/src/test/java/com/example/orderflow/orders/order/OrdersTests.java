@@ -26,7 +26,7 @@ class OrdersTests {
 
 	private final RecordingOrderEvents events = new RecordingOrderEvents();
 
-	private final Orders orders = new Orders(this.book, this.events, new IdempotencyKeys(100));
+	private final Orders orders = new Orders(this.book, this.events, new IdempotencyKeys());
 
 	@Test
 	void placedOrderTotalsItsLinesExactly() {
@@ -100,7 +100,7 @@ class OrdersTests {
 			}
 
 		};
-		Orders orders = new Orders(this.book, slowEvents, new IdempotencyKeys(100));
+		Orders orders = new Orders(this.book, slowEvents, new IdempotencyKeys());
 		Order order = joined(orders.place(command(), null));
 		ConcurrentLinkedQueue<Order> results = new ConcurrentLinkedQueue<>();
 		Thread first = new Thread(() -> results.add(orders.cancel(order.orderId(), "first")));
@@ -133,6 +133,35 @@ class OrdersTests {
 		assertThat(retry).isEqualTo(first);
 		assertThat(this.events.published()).hasSize(1);
 		assertThat(this.book.size()).isEqualTo(1);
+	}
+
+	@Test
+	void anIdempotencyKeyNamesItsOrderWhereverItIsAsked() {
+		Order first = joined(this.orders.place(command(), "key"));
+		assertThat(first.orderId()).isEqualTo(Orders.orderIdFor("key")).isNotEqualTo(Orders.orderIdFor("another key"));
+		// Another instance, or this one after a restart: nothing in memory but the book
+		// read from the topic.
+		Orders restarted = new Orders(this.book, this.events, new IdempotencyKeys());
+		assertThat(joined(restarted.place(command(), "key"))).isEqualTo(first);
+		assertThat(this.events.published()).hasSize(1);
+	}
+
+	@Test
+	void aKeyUsedForADifferentOrderIsAConflictAndWritesNothing() {
+		joined(this.orders.place(command(), "key"));
+		PlaceOrder another = new PlaceOrder("c-1", "EUR", "DE",
+				List.of(new OrderLine("SKU-1", 3, Money.of("12.50", "EUR"))));
+		assertThatExceptionOfType(IdempotencyKeyConflictException.class)
+			.isThrownBy(() -> joined(this.orders.place(another, "key")));
+		assertThat(this.events.published()).hasSize(1);
+	}
+
+	@Test
+	void aRetryOfACancelledOrderReturnsItAsItStands() {
+		Order placed = joined(this.orders.place(command(), "key"));
+		this.orders.cancel(placed.orderId(), null);
+		assertThat(joined(this.orders.place(command(), "key")).status()).isEqualTo(OrderStatus.CANCELLED);
+		assertThat(this.events.published()).hasSize(2);
 	}
 
 	private static PlaceOrder command() {

@@ -1,6 +1,7 @@
 package com.example.orderflow.orders.order;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,8 +23,13 @@ class RecordingOrderEvents extends OrderEvents {
 	private volatile boolean outcomeUnknown;
 
 	RecordingOrderEvents() {
-		// Every method that would touch the template is overridden.
-		super(null);
+		// Every method that would touch the cluster is overridden.
+		super(null, null, null);
+	}
+
+	/** Nothing to wait for: every recorded event is committed at once. */
+	@Override
+	void awaitSettled(UUID orderId) {
 	}
 
 	@Override

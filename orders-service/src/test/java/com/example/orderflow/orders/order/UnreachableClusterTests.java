@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With no cluster to talk to, the API answers 503 problem+json with {@code Retry-After}
- * (bounded by the producer's {@code max.block.ms}, not a hang) and accepts nothing. No
- * {@code @RealKafka} here: the bootstrap address is a loopback port where nothing
- * listens.
+ * (bounded by {@code orderflow.orders.settle-within}, the wait to read {@code orders},
+ * not a hang) and accepts nothing. No {@code @RealKafka} here: the bootstrap address is a
+ * loopback port where nothing listens.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class UnreachableClusterTests {
@@ -53,6 +53,9 @@ class UnreachableClusterTests {
 		// What bounds the answer, shorter than the 12 s that rides out a broker failover:
 		// the same 503, sooner.
 		registry.add("spring.kafka.producer.properties.max.block.ms", () -> "3000");
+		// An instance that cannot read orders cannot tell whether a key is new: it
+		// refuses the order once this is up, whatever the producer would do.
+		registry.add("orderflow.orders.settle-within", () -> "2s");
 	}
 
 	@Test
