@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.example.orderflow.cluster.drill.BrokerDrills;
 import com.example.orderflow.cluster.drill.DrillReport;
+import com.example.orderflow.cluster.drill.OrdersRestartDrill;
 import com.example.orderflow.cluster.drill.ScaleDrill;
 import com.example.orderflow.cluster.service.Stack;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +70,22 @@ class DrillsSystemTest {
 		DrillReport report = brokerDrills().rollingRestart();
 		assertPassed(report);
 		assertThat(report.numbers()).containsEntry("duplicates", 0).containsEntry("missing", 0);
+	}
+
+	/**
+	 * The restarted instance reads every order and key back from {@code orders}: with
+	 * them kept in memory, as before, a retried key whose 201 the crash swallowed wrote a
+	 * second order.
+	 */
+	@Test
+	void killingOrdersServiceUnderLoadWhileClientsRetryWithTheirKeysWritesEveryOrderOnce() {
+		DrillReport report = new OrdersRestartDrill(this.system.processes(), ORDERS_PER_SECOND * 5,
+				DrillsSystemTest::log, System.out::print)
+			.run();
+		assertPassed(report);
+		assertThat(report.numbers()).containsEntry("duplicates", 0)
+			.containsEntry("missing", 0)
+			.containsEntry("keys with two orders", 0);
 	}
 
 	private BrokerDrills brokerDrills() {

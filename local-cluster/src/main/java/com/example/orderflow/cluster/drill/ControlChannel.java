@@ -96,6 +96,9 @@ public final class ControlChannel {
 			case "stop-broker" -> processes.stopBroker(Integer.parseInt(argument));
 			case "start-broker" -> processes.startBroker(Integer.parseInt(argument));
 			case "kill-instance" -> processes.killInstance(argument);
+			case "kill-and-restart" -> {
+				return List.of(Double.toString(processes.killAndRestart(argument)));
+			}
 			case "instances" -> {
 				return processes.instances(argument);
 			}
@@ -157,6 +160,11 @@ public final class ControlChannel {
 			@Override
 			public void killInstance(String instance) {
 				ask("kill-instance " + instance);
+			}
+
+			@Override
+			public double killAndRestart(String instance) {
+				return Double.parseDouble(ask("kill-and-restart " + instance).get(0));
 			}
 
 			private List<String> ask(String line) {

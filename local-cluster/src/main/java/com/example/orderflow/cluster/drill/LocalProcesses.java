@@ -133,6 +133,16 @@ public final class LocalProcesses implements SystemProcesses {
 		this.progress.accept(instance + " killed (kill -9, pid " + process.pid() + ")");
 	}
 
+	@Override
+	public double killAndRestart(String instance) {
+		long killed = System.nanoTime();
+		ServiceProcess restarted = stack().killAndRestart(instance, READY_TIMEOUT, this.progress);
+		double seconds = (System.nanoTime() - killed) / 1e9;
+		this.progress.accept("%s killed (kill -9), started again as pid %d and ready %.1f s after the kill"
+			.formatted(instance, restarted.pid(), seconds));
+		return seconds;
+	}
+
 	/** 1 for the default instance, n for {@code <service>-n}. */
 	static int number(String service, String instance) {
 		return instance.equals(service) ? 1 : Integer.parseInt(instance.substring(service.length() + 1));

@@ -57,8 +57,11 @@ public final class OrderLoad {
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
-	/** How long a client that got a 503 keeps retrying with the same key. */
-	private static final Duration RETRY_FOR = Duration.ofSeconds(30);
+	/**
+	 * How long a client that got a 503 or no answer keeps retrying with the same key:
+	 * longer than orders-service takes to start again after a crash on a busy machine.
+	 */
+	private static final Duration RETRY_FOR = Duration.ofSeconds(60);
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -79,9 +82,9 @@ public final class OrderLoad {
 	/**
 	 * @param ordersService the base URI of orders-service
 	 * @param progress receives a progress line every 2 s
-	 * @param retryRefused whether a client that got a 503 sends the same request again
-	 * (same Idempotency-Key) after the Retry-After, as a well-behaved client does; every
-	 * retry is counted
+	 * @param retryRefused whether a client that got a 503, or no answer at all (the
+	 * connection refused or cut), sends the same request again (same Idempotency-Key)
+	 * after a second, as a well-behaved client does; every retry is counted
 	 */
 	public OrderLoad(URI ordersService, Consumer<String> progress, boolean retryRefused) {
 		this(ordersService, progress, retryRefused, PATIENT);
@@ -315,7 +318,8 @@ public final class OrderLoad {
 					return new Answer(0, null, false, attempt);
 				}
 			}, this.senders).thenCompose((answer) -> {
-				if (answer.status == 503 && OrderLoad.this.retryRefused && System.nanoTime() < retryUntil) {
+				boolean retry = answer.status == 503 || (answer.status == 0 && System.nanoTime() < giveUpAt);
+				if (retry && OrderLoad.this.retryRefused && System.nanoTime() < retryUntil) {
 					return CompletableFuture
 						.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
 						.thenCompose((ignored) -> attempt(customerId, attempt + 1, retryUntil));

@@ -38,4 +38,11 @@ public interface SystemProcesses {
 	/** {@code kill -9} of one service instance. */
 	void killInstance(String instance);
 
+	/**
+	 * {@code kill -9} of one service instance and its start again as the same instance
+	 * (port, instance id), as a supervisor restarts a crashed process.
+	 * @return seconds from the kill until it was ready again
+	 */
+	double killAndRestart(String instance);
+
 }

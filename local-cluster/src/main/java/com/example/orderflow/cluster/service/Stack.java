@@ -231,10 +231,28 @@ public final class Stack implements AutoCloseable {
 	 */
 	public List<ServiceProcess> restart(List<String> names, List<String> moreArgs, Duration timeout,
 			Consumer<String> progress) {
+		return startAgain(names, moreArgs, (old) -> Termination.together(old, STOP_GRACE), timeout, progress);
+	}
+
+	/**
+	 * {@code kill -9} of one service, then its start again as the same instance (name,
+	 * port, instance id), as a supervisor restarts a crashed process; returns when it is
+	 * ready.
+	 */
+	public ServiceProcess killAndRestart(String name, Duration timeout, Consumer<String> progress) {
+		return startAgain(List.of(name), List.of(), (old) -> old.forEach(ProcessHandle::destroyForcibly), timeout,
+				progress)
+			.get(0);
+	}
+
+	private List<ServiceProcess> startAgain(List<String> names, List<String> moreArgs,
+			Consumer<List<ProcessHandle>> end, Duration timeout, Consumer<String> progress) {
 		List<ServiceProcess> restarted = new ArrayList<>();
 		synchronized (this.services) {
 			List<ServiceProcess> old = names.stream().map(this::service).toList();
-			Termination.together(old.stream().map(ServiceProcess::handle).toList(), STOP_GRACE);
+			List<ProcessHandle> handles = old.stream().map(ServiceProcess::handle).toList();
+			end.accept(handles);
+			handles.forEach((handle) -> handle.onExit().join());
 			for (ServiceProcess service : old) {
 				service.pidFile().delete();
 				keepLog(service.logFile());
@@ -244,7 +262,8 @@ public final class Stack implements AutoCloseable {
 				restarted.add(started);
 			}
 		}
-		progress.accept("restarted %s with %s, waiting until each is ready".formatted(names(restarted), moreArgs));
+		progress.accept("restarted %s%s, waiting until each is ready".formatted(names(restarted),
+				moreArgs.isEmpty() ? "" : " with " + moreArgs));
 		awaitReady(restarted, timeout, progress);
 		return restarted;
 	}

@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -60,7 +62,7 @@ import org.springframework.stereotype.Component;
  * when it is answered.
  */
 @Component
-class OrderLog implements SmartLifecycle {
+class OrderLog implements SmartLifecycle, ApplicationRunner {
 
 	private static final Logger logger = LoggerFactory.getLogger(OrderLog.class);
 
@@ -91,10 +93,36 @@ class OrderLog implements SmartLifecycle {
 
 	private @Nullable Consumer<String, Object> consumer;
 
-	OrderLog(OrderBook book, ConsumerFactory<String, Object> consumers, KafkaAdmin kafkaAdmin) {
+	private final Duration readBeforeReady;
+
+	OrderLog(OrderBook book, ConsumerFactory<String, Object> consumers, KafkaAdmin kafkaAdmin,
+			OrdersProperties properties) {
 		this.book = book;
 		this.consumers = consumers;
 		this.kafkaAdmin = kafkaAdmin;
+		this.readBeforeReady = properties.readBeforeReady();
+	}
+
+	/**
+	 * The instance reports ready only once the book has read {@code orders} (runners
+	 * finish before Boot reports readiness), so a load balancer sends it nothing it would
+	 * have to wait for. If the cluster stays unreachable it reports ready anyway, and
+	 * answers 503 itself.
+	 */
+	@Override
+	public void run(ApplicationArguments args) throws InterruptedException {
+		long deadline = System.nanoTime() + this.readBeforeReady.toNanos();
+		synchronized (this.progress) {
+			while (!loaded()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					logger.warn("{} not read within {}; ready anyway, orders get 503 until it is", Topics.ORDERS,
+							this.readBeforeReady);
+					return;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.progress, left);
+			}
+		}
 	}
 
 	/**

@@ -15,11 +15,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * committed about its order (see {@link OrderLog}): after start, until {@code orders} is
  * read; after a commit with an unknown outcome, until the cluster settles it. Then it is
  * answered 503
+ * @param readBeforeReady how long the service, at start, waits for {@code orders} to be
+ * read into the book before it reports ready anyway (see {@link OrderLog})
  * @param writer how order events are committed (see {@link OrderEventWriter})
  */
 @ConfigurationProperties("orderflow.orders")
 record OrdersProperties(@DefaultValue("5s") Duration retryAfter, @DefaultValue("60s") Duration transactionWarmUp,
-		@DefaultValue("20s") Duration settleWithin, @DefaultValue Writer writer) {
+		@DefaultValue("20s") Duration settleWithin, @DefaultValue("120s") Duration readBeforeReady,
+		@DefaultValue Writer writer) {
 
 	OrdersProperties {
 		if (retryAfter.isNegative()) {

@@ -50,6 +50,7 @@ class UnreachableClusterTests {
 		registry.add("spring.kafka.admin.close-timeout", () -> "1s");
 		// Start at once: the warm-up transaction can only fail here.
 		registry.add("orderflow.orders.transaction-warm-up", () -> "0s");
+		registry.add("orderflow.orders.read-before-ready", () -> "0s");
 		// What bounds the answer, shorter than the 12 s that rides out a broker failover:
 		// the same 503, sooner.
 		registry.add("spring.kafka.producer.properties.max.block.ms", () -> "3000");
