@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.drill.OrdersClient;
@@ -65,6 +67,12 @@ public final class Bench {
 	 * comparison; not orders-service, and not billing-v2-live, which consumes only after
 	 * a cut-over.
 	 */
+	/** The state orders-service reads at its restart, at the end of the run. */
+	static final int RESTART_ORDERS = 100_000;
+
+	private static final Pattern BOOK_GAUGE = Pattern
+		.compile("(?m)^orderflow_orders_book_orders\\{[^}]*\\} ([0-9.eE+]+)$");
+
 	static final List<String> CONSUMER_SERVICES = List.of(Stack.BILLING, Stack.BILLING_V2, Stack.SHIPPING, Stack.FRAUD,
 			Stack.NOTIFICATION);
 
@@ -255,6 +263,7 @@ public final class Bench {
 				perRecord.add(run(steps, "per-record", step));
 			}
 		}
+		BenchResults.OrdersRestart restart = ordersRestart(raw, probe);
 		long launcher = Footprint.residentMegabytes(ProcessHandle.current().pid()).orElse(0);
 		BenchResults.StackFigures stackFigures = BenchResults.StackFigures.of(round((t1 - t0) / 1e9),
 				round((t2 - t1) / 1e9), round((t2 - t0) / 1e9), idle, loaded, launcher);
@@ -268,7 +277,44 @@ public final class Bench {
 		machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
 		return new BenchResults(DateTimeFormatter.ISO_INSTANT.format(started), this.quick, machine, stackFigures,
 				producerPerformance, endToEnd, keyed, transactional, consumerShapeDefaults, consumerShape, ceiling,
-				ingest, highest, pipeline, keepUp, perRecord);
+				ingest, highest, pipeline, keepUp, perRecord, restart);
+	}
+
+	/**
+	 * (f) orders-service killed and started again with {@value #RESTART_ORDERS} orders in
+	 * its state, topped up with copies of a real OrderCreated: how long until it is
+	 * ready, having read them all, and its memory then. The consumer services stop first,
+	 * so that what is measured is orders-service reading {@code orders}, not the groups
+	 * catching up with the copies.
+	 */
+	private BenchResults.OrdersRestart ordersRestart(RawBaseline raw, ProbeRecord probe) {
+		this.progress.accept("== orders-service restarted with %,d orders in its state".formatted(RESTART_ORDERS));
+		for (String service : CONSUMER_SERVICES) {
+			this.stack.service(service).stop();
+			this.stack.forget(service);
+		}
+		ServiceProcess orders = this.stack.service(Stack.ORDERS);
+		long before = ordersInBook(orders);
+		long topUp = Math.max(0, RESTART_ORDERS - before);
+		this.progress.accept("%,d orders in its book; %,d more written to %s".formatted(before, topUp, Topics.ORDERS));
+		raw.fillOrders(probe.value(), probe.headers(), probe.orderId(), (int) topUp);
+		long killed = System.nanoTime();
+		ServiceProcess restarted = this.stack.killAndRestart(Stack.ORDERS, SERVICES_READY, this.progress);
+		double seconds = round((System.nanoTime() - killed) / 1e9);
+		long read = ordersInBook(restarted);
+		long rss = Footprint.residentMegabytes(restarted.pid()).orElse(0);
+		this.progress.accept("ready %.1f s after kill -9 with %,d orders read into its book; RSS %d MB"
+			.formatted(seconds, read, rss));
+		return new BenchResults.OrdersRestart(read, seconds, rss);
+	}
+
+	/** orders-service's {@code orderflow_orders_book_orders} gauge. */
+	private static long ordersInBook(ServiceProcess orders) {
+		Matcher gauge = BOOK_GAUGE.matcher(orders.metrics());
+		if (!gauge.find()) {
+			throw new IllegalStateException("No orderflow_orders_book_orders in orders-service's metrics");
+		}
+		return (long) Double.parseDouble(gauge.group(1));
 	}
 
 	/**
@@ -349,14 +395,14 @@ public final class Bench {
 					record.headers().forEach(headers::add);
 					this.progress.accept("a real OrderCreated: %d B value, headers %s".formatted(record.value().length,
 							headers.stream().map(Header::key).toList()));
-					return new ProbeRecord(record.value(), List.copyOf(headers));
+					return new ProbeRecord(record.value(), List.copyOf(headers), record.key());
 				}
 			}
 		}
 		throw new IllegalStateException("The probe order " + customer + " is not on " + Topics.ORDERS);
 	}
 
-	private record ProbeRecord(byte[] value, List<Header> headers) {
+	private record ProbeRecord(byte[] value, List<Header> headers, String orderId) {
 	}
 
 	private Map<String, Long> residentMemory() {

@@ -43,6 +43,11 @@ final class BenchReport {
 			.forEach((name, mb) -> table.row("  RSS " + name, mb + " MB",
 					"ready " + stack.rssIdleMb().get(name) + " MB", "", ""));
 		table.row("  RSS bench launcher (load generator)", stack.launcherRssMb() + " MB", "", "", "not counted");
+		BenchResults.OrdersRestart restart = results.ordersRestart();
+		if (restart != null) {
+			table.row("orders-service: kill -9 to ready, %,d orders in its book".formatted(restart.orders()),
+					seconds(restart.readySeconds()), "RSS " + restart.rssMb() + " MB", "", "");
+		}
 		ToolOutput.ProducerPerformance pp = results.producerPerformance();
 		table.row("raw: ProducerPerformance acks=all 500 B", perSecond(pp.recordsPerSecond()),
 				"p50 %d p99 %d ms".formatted(pp.p50(), pp.p99()), "", "");

@@ -35,12 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
  * measured in this run
  * @param perRecord the same steps again after the consumer services were restarted with
  * one transaction per record (phase {@code per-record})
+ * @param ordersRestart orders-service killed and started again with 100,000 orders in its
+ * state
  */
 public record BenchResults(String startedAt, boolean quick, Map<String, String> machine, StackFigures stack,
 		ToolOutput.ProducerPerformance producerPerformance, ToolOutput.EndToEndLatency endToEndLatency,
 		RawLoop keyedIdempotent, RawLoop keyedTransactional, RawLoop consumerShapeDefaults, RawLoop consumerShape,
 		ConsumeTransformProduce consumeTransformProduce, List<Step> ingest, double highestSustainableRate,
-		List<Step> pipeline, KeepUp keepUp, List<Step> perRecord) {
+		List<Step> pipeline, KeepUp keepUp, List<Step> perRecord, OrdersRestart ordersRestart) {
 
 	/**
 	 * Records every order costs the cluster: the order event and one output per group.
@@ -63,6 +65,17 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 		return Stream.of(phases)
 			.flatMap((phase) -> all.stream().filter((step) -> step.targetRate() == rate && step.phase().equals(phase)))
 			.toList();
+	}
+
+	/**
+	 * orders-service started again after {@code kill -9}, with the orders it reads back
+	 * from {@code orders} before it reports ready.
+	 *
+	 * @param orders the orders in its book once ready
+	 * @param readySeconds from the kill until it answered ready
+	 * @param rssMb its resident memory then
+	 */
+	public record OrdersRestart(long orders, double readySeconds, long rssMb) {
 	}
 
 	/**

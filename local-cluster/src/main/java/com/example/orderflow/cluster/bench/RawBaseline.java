@@ -245,6 +245,27 @@ final class RawBaseline {
 		return BenchResults.RawLoop.of(name, value.length, threads, all.size(), seconds, Percentiles.of(all));
 	}
 
+	/**
+	 * Writes {@code orders} copies of a real OrderCreated to {@code orders}, each with an
+	 * orderId of its own (in the key and the value), as fast as one idempotent producer
+	 * goes: a state for orders-service to read at start.
+	 */
+	void fillOrders(byte[] value, List<Header> headers, String orderId, int orders) {
+		String template = new String(value, StandardCharsets.UTF_8);
+		if (!template.contains(orderId)) {
+			throw new IllegalArgumentException("The probe's value does not hold its orderId " + orderId);
+		}
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfiguration(),
+				new StringSerializer(), new ByteArraySerializer())) {
+			for (int i = 0; i < orders; i++) {
+				String id = UUID.randomUUID().toString();
+				producer.send(new ProducerRecord<>(Topics.ORDERS, null, id,
+						template.replace(orderId, id).getBytes(StandardCharsets.UTF_8), headers));
+			}
+			producer.flush();
+		}
+	}
+
 	static ProducerRecord<String, byte[]> record(String topic, byte[] value, List<Header> headers) {
 		return new ProducerRecord<>(topic, null, UUID.randomUUID().toString(), value, headers);
 	}

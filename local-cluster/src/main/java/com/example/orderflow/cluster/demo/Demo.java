@@ -29,6 +29,7 @@ import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.drill.BrokerDrills;
 import com.example.orderflow.cluster.drill.ControlChannel;
 import com.example.orderflow.cluster.drill.DrillReport;
+import com.example.orderflow.cluster.drill.OrdersRestartDrill;
 import com.example.orderflow.cluster.drill.GroupAssignments;
 import com.example.orderflow.cluster.drill.LocalProcesses;
 import com.example.orderflow.cluster.drill.OrderLoad;
@@ -516,7 +517,9 @@ public final class Demo {
 		return report.passed() ? 0 : 1;
 	}
 
-	/** {@code drill <scale|broker|quorum|rolling>}: a verified drill under load. */
+	/**
+	 * {@code drill <scale|broker|quorum|rolling|orders>}: a verified drill under load.
+	 */
 	private int drill() {
 		List<String> arguments = positional();
 		String which = arguments.isEmpty() ? "" : arguments.get(0);
@@ -530,7 +533,8 @@ public final class Demo {
 			case "broker" -> brokers.failover();
 			case "quorum" -> brokers.quorumLoss();
 			case "rolling" -> brokers.rollingRestart();
-			default -> throw new IllegalArgumentException("drill takes one of scale, broker, quorum, rolling");
+			case "orders" -> new OrdersRestartDrill(processes, rate, this.progress, this.out::print).run();
+			default -> throw new IllegalArgumentException("drill takes one of scale, broker, quorum, rolling, orders");
 		};
 		this.out.println();
 		this.out.print(report.render());

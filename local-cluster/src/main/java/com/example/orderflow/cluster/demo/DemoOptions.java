@@ -49,7 +49,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			                it is back in every ISR and restore the preferred leaders
 			  kill <instance>
 			                kill -9 one service instance (fraud-service-2)
-			  drill <scale|broker|quorum|rolling> [--rate R]
+			  drill <scale|broker|quorum|rolling|orders> [--rate R]
 			                a verified drill under load: scale fraud-service to 3, kill one, then 7;
 			                kill -9 the active controller; two of three brokers down; a rolling restart
 			  cutover billing

@@ -129,6 +129,22 @@ public final class ServiceProcess {
 		return isReadyAt(this.spec.port());
 	}
 
+	/** Its metrics in Prometheus' text format ({@code /actuator/prometheus}). */
+	public String metrics() {
+		URI prometheus = URI.create("http://127.0.0.1:" + this.spec.port() + "/actuator/prometheus");
+		HttpRequest request = HttpRequest.newBuilder(prometheus).timeout(Duration.ofSeconds(10)).GET().build();
+		try {
+			return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("No metrics from " + this.spec.name(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
 	/** Whether whatever listens on a loopback port answers UP on its readiness probe. */
 	public static boolean isReadyAt(int port) {
 		URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");

@@ -30,6 +30,8 @@ class BenchResultsWritingTests {
 		assertThat(json.path("stack").path("rssIdleMb").path("kafka-node-1").asLong()).isEqualTo(360);
 		assertThat(json.path("producerPerformance").path("recordsPerSecond").asDouble()).isEqualTo(41365.8);
 		assertThat(json.path("endToEndLatency").path("p99").asInt()).isEqualTo(7);
+		assertThat(json.path("ordersRestart").path("orders").asLong()).isEqualTo(100_000);
+		assertThat(json.path("ordersRestart").path("readySeconds").asDouble()).isEqualTo(9.4);
 		assertThat(json.path("consumerShapeDefaults").path("recordsPerSecond").asDouble()).isEqualTo(50);
 		assertThat(json.path("consumerShape").path("recordsPerSecond").asDouble()).isEqualTo(200);
 		assertThat(json.path("keyedTransactional").path("recordsPerSecond").asDouble()).isEqualTo(500);
@@ -129,7 +131,8 @@ class BenchResultsWritingTests {
 			.containsPattern("ingest: highest rate taken without errors \\(any p99\\)\\s+50/s")
 			.contains("raw: keyed, one transaction per record, 4 producers")
 			.contains("raw: keyed, one transaction per record with offsets, client defaults, 4 producers")
-			.contains("raw: keyed, one transaction per record with offsets, orderflow's settings, 4 producers");
+			.contains("raw: keyed, one transaction per record with offsets, orderflow's settings, 4 producers")
+			.containsPattern("orders-service: kill -9 to ready, 100,000 orders in its book\\s+9.4 s\\s+RSS 410 MB");
 		assertThat(BenchReport.ratio(25, 100)).isEqualTo("25.0%");
 		assertThat(BenchReport.ratio(60, 7)).isEqualTo("8.6x");
 		assertThat(BenchReport.ratio(1, 0)).isEqualTo("-");
@@ -184,7 +187,7 @@ class BenchResultsWritingTests {
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
 				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
-				List.of(overloaded), results.keepUp(), List.of());
+				List.of(overloaded), results.keepUp(), List.of(), results.ordersRestart());
 
 		assertThat(nothing.get("fraud-service").keptUp()).isFalse();
 		assertThat(BenchReport.table(withOverload))
@@ -240,7 +243,7 @@ class BenchResultsWritingTests {
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
 				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
-				List.of(comparisonBehind), results.keepUp(), List.of());
+				List.of(comparisonBehind), results.keepUp(), List.of(), results.ordersRestart());
 
 		assertThat(kept.everyGroupKeptUp()).isTrue();
 		assertThat(comparisonKept.everyGroupKeptUp()).isTrue();
@@ -346,7 +349,7 @@ class BenchResultsWritingTests {
 						1_000, 5, Percentiles.of(15, 20, 40)),
 				ctp, List.of(ok, tooSlow), 25, pipelineSteps,
 				BenchResults.KeepUp.of(List.of(pipeline, ok, tooSlow), keepUpSteps, keyed, ctp.warm()),
-				List.of(perRecord, perRecordBehind));
+				List.of(perRecord, perRecordBehind), new BenchResults.OrdersRestart(100_000, 9.4, 410));
 	}
 
 	/** A keep-up step in which every group kept up, or fraud fell further behind. */

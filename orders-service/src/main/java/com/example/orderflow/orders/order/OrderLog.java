@@ -15,6 +15,8 @@ import java.util.stream.IntStream;
 
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -96,11 +98,14 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 	private final Duration readBeforeReady;
 
 	OrderLog(OrderBook book, ConsumerFactory<String, Object> consumers, KafkaAdmin kafkaAdmin,
-			OrdersProperties properties) {
+			OrdersProperties properties, MeterRegistry meters) {
 		this.book = book;
 		this.consumers = consumers;
 		this.kafkaAdmin = kafkaAdmin;
 		this.readBeforeReady = properties.readBeforeReady();
+		Gauge.builder("orderflow.orders.book.orders", book, OrderBook::size)
+			.description("Orders in this instance's book: every order that orders still keeps")
+			.register(meters);
 	}
 
 	/**
