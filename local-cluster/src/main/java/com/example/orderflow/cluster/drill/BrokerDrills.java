@@ -261,11 +261,20 @@ public final class BrokerDrills {
 	}
 
 	private OutputLedger.Count countOutputs(DrillReport report, OutputLedger ledger, OrderLoad.Result result) {
-		OutputLedger.Count count = ledger.await(ScaleDrill.customers(result.acknowledged()),
-				ScaleDrill.customers(result.notAccepted()), ConsumerGroups.ALL, OUTPUTS_TIMEOUT, this.progress);
-		this.out.accept(count.report());
-		ScaleDrill.numbers(report, result, count);
 		this.acknowledged.addAll(ScaleDrill.customers(result.acknowledged()));
+		return countOutputs(report, ledger, result, this.progress, this.out);
+	}
+
+	/**
+	 * Once every group has drained past the load's acknowledged orders: each of them once
+	 * on {@code orders} and answered once by every group, checked and counted.
+	 */
+	static OutputLedger.Count countOutputs(DrillReport report, OutputLedger ledger, OrderLoad.Result result,
+			Consumer<String> progress, Consumer<String> out) {
+		OutputLedger.Count count = ledger.await(ScaleDrill.customers(result.acknowledged()),
+				ScaleDrill.customers(result.notAccepted()), ConsumerGroups.ALL, OUTPUTS_TIMEOUT, progress);
+		out.accept(count.report());
+		ScaleDrill.numbers(report, result, count);
 		report.check("exactly one output per group", count.exactlyOnce(),
 				"%d acknowledged orders, each once on orders and answered once by each of %d groups (duplicates %d, missing %d)"
 					.formatted(count.acknowledged(), count.groups().size(), count.duplicates(), count.missing()));
