@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
 
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
@@ -26,6 +27,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -85,6 +88,8 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private final OrderLog log;
 
+	private final OrderOwnership ownership;
+
 	private final BlockingQueue<Pending> queue;
 
 	private final Counter refusedFull;
@@ -102,11 +107,12 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private StableOffsets stableOffsets;
 
-	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrderLog log, OrdersProperties properties,
-			MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit) {
+	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrderLog log, OrderOwnership ownership,
+			OrdersProperties properties, MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit) {
 		this.kafka = kafka;
 		this.admin = admin;
 		this.log = log;
+		this.ownership = ownership;
 		this.settings = properties.writer();
 		this.queue = new LinkedBlockingQueue<>(this.settings.maxQueued());
 		this.refusedFull = Counter.builder("orderflow.orders.events.refused")
@@ -188,11 +194,20 @@ class OrderEventWriter implements SmartLifecycle {
 		}
 	}
 
-	private void commit(List<Pending> batch) {
+	private void commit(List<Pending> taken) {
 		AtomicReference<Map<TopicPartition, StableOffsets.Written>> written = new AtomicReference<>();
 		long started = System.nanoTime();
 		long[] sent = new long[1];
+		List<Pending> batch;
+		Lock transaction = this.ownership.transaction();
+		transaction.lock();
 		try {
+			batch = owned(taken);
+			if (batch.isEmpty()) {
+				transaction.unlock();
+				return;
+			}
+			ConsumerGroupMetadata generation = this.ownership.generation();
 			this.kafka.executeInTransaction((operations) -> {
 				List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
 				for (Pending pending : batch) {
@@ -204,19 +219,27 @@ class OrderEventWriter implements SmartLifecycle {
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 				sent[0] = System.nanoTime();
 				written.set(offsets(sends));
+				// The ownership group's offsets past what was written: the group
+				// coordinator refuses them, and so the transaction, if the group has
+				// given
+				// these partitions to another instance since.
+				operations.sendOffsetsToTransaction(next(written.get()), generation);
 				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
 				return null;
 			});
 		}
 		catch (RuntimeException ex) {
-			failed(batch, written.get(), ex);
+			transaction.unlock();
+			failed(taken, written.get(), ex);
 			return;
 		}
 		catch (Error ex) {
+			transaction.unlock();
 			// Never leave a request without an answer.
-			failed(batch, written.get(), new IllegalStateException("The transaction failed: " + ex, ex));
+			failed(taken, written.get(), new IllegalStateException("The transaction failed: " + ex, ex));
 			throw ex;
 		}
+		transaction.unlock();
 		long committed = System.nanoTime();
 		this.stages.sent().record(sent[0] - started, TimeUnit.NANOSECONDS);
 		this.stages.committed().record(committed - sent[0], TimeUnit.NANOSECONDS);
@@ -303,6 +326,32 @@ class OrderEventWriter implements SmartLifecycle {
 					failure.getMessage());
 			queued.forEach((pending) -> pending.done().completeExceptionally(failure));
 		}
+	}
+
+	/**
+	 * The events of partitions this instance owns; the others are answered at once (a
+	 * rebalance gave their partitions away while they were queued), never written.
+	 */
+	private List<Pending> owned(List<Pending> taken) {
+		List<Pending> owned = new ArrayList<>(taken.size());
+		for (Pending pending : taken) {
+			int partition = this.log.partitionOf(pending.event().orderId());
+			if (this.ownership.owns(partition)) {
+				owned.add(pending);
+			}
+			else {
+				pending.done()
+					.completeExceptionally(new IllegalStateException("partition " + partition + " of " + Topics.ORDERS
+							+ " moved to another instance before the event was written"));
+			}
+		}
+		return owned;
+	}
+
+	private static Map<TopicPartition, OffsetAndMetadata> next(Map<TopicPartition, StableOffsets.Written> written) {
+		Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+		written.forEach((partition, offsets) -> next.put(partition, new OffsetAndMetadata(offsets.highest() + 1)));
+		return next;
 	}
 
 	private static Map<TopicPartition, StableOffsets.Written> offsets(

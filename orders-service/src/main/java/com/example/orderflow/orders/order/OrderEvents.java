@@ -28,10 +28,42 @@ class OrderEvents {
 
 	private final OrdersProperties properties;
 
-	OrderEvents(OrderEventWriter writer, OrderLog log, OrdersProperties properties) {
+	private final OrderOwnership ownership;
+
+	OrderEvents(OrderEventWriter writer, OrderLog log, OrdersProperties properties, OrderOwnership ownership) {
 		this.writer = writer;
 		this.log = log;
 		this.properties = properties;
+		this.ownership = ownership;
+	}
+
+	/**
+	 * A new order id on a partition this instance owns, so that this instance may write
+	 * it: a random one, drawn again until it lands on one.
+	 * @throws OrderEventsUnavailableException if this instance owns no partition within
+	 * {@code orderflow.orders.settle-within}
+	 */
+	UUID newOrderId() {
+		long deadline = System.nanoTime() + this.properties.settleWithin().toNanos();
+		while (System.nanoTime() < deadline) {
+			if (this.log.partitions() > 0 && !this.ownership.owned().isEmpty()) {
+				while (true) {
+					UUID orderId = UUID.randomUUID();
+					if (this.ownership.owns(this.log.partitionOf(orderId))) {
+						return orderId;
+					}
+				}
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		throw new OrderEventsUnavailableException("This instance owns no partition of " + Topics.ORDERS
+				+ " now (orderflow.orders.settle-within " + this.properties.settleWithin() + ")", null, false);
 	}
 
 	/**

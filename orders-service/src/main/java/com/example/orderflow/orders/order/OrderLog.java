@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -64,6 +65,7 @@ import org.springframework.stereotype.Component;
  * when it is answered.
  */
 @Component
+@Order(1)
 class OrderLog implements SmartLifecycle, ApplicationRunner {
 
 	private static final Logger logger = LoggerFactory.getLogger(OrderLog.class);
@@ -163,6 +165,49 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 		}
 	}
 
+	/** The partitions of {@code orders}; 0 until the log is open. */
+	int partitions() {
+		return this.partitions;
+	}
+
+	/**
+	 * Waits until the log is open, so that {@link #partitionOf} answers.
+	 * @return whether it is, within the time given
+	 */
+	boolean awaitOpen(Duration within) throws InterruptedException {
+		long deadline = System.nanoTime() + within.toNanos();
+		synchronized (this.progress) {
+			while (this.partitions == 0) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.progress, left);
+			}
+			return true;
+		}
+	}
+
+	/**
+	 * Waits until the book has read each partition up to the given offset.
+	 * @return whether it did within the time given
+	 */
+	boolean awaitRead(Map<Integer, Long> offsets, Duration within) throws InterruptedException {
+		long deadline = System.nanoTime() + within.toNanos();
+		synchronized (this.progress) {
+			while (!offsets.entrySet()
+				.stream()
+				.allMatch((each) -> this.read.getOrDefault(each.getKey(), -1L) >= each.getValue())) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.progress, left);
+			}
+			return true;
+		}
+	}
+
 	/**
 	 * Writes whose transaction's outcome is not known yet: decisions on their partitions
 	 * wait until the book has read past them.
@@ -241,6 +286,7 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 			highWatermarks
 				.forEach((partition, offset) -> this.mustPass.merge(partition.partition(), offset, Math::max));
 			this.partitions = all.size();
+			this.progress.notifyAll();
 		}
 		logger.info("Reading {} ({} partitions) up to {} before taking orders", Topics.ORDERS, all.size(),
 				highWatermarks.values().stream().mapToLong(Long::longValue).sum());
@@ -309,14 +355,7 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 		if (consumer == null || thread == null) {
 			return;
 		}
-		consumer.wakeup();
-		try {
-			thread.join(Duration.ofSeconds(10).toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		consumer.close(Duration.ofSeconds(5));
+		ConsumerThreads.stop(consumer, thread);
 		this.reader = null;
 		this.consumer = null;
 	}

@@ -53,7 +53,7 @@ class Orders {
 	 */
 	CompletableFuture<Order> place(PlaceOrder command, @Nullable String idempotencyKey) {
 		if (idempotencyKey == null) {
-			return placeNow(command, UUID.randomUUID());
+			return placeNow(command, this.events.newOrderId());
 		}
 		UUID orderId = orderIdFor(idempotencyKey);
 		return this.idempotencyKeys.placeOnce(idempotencyKey, command, () -> {

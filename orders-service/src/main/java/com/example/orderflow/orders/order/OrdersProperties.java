@@ -2,6 +2,8 @@ package com.example.orderflow.orders.order;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,11 +20,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readBeforeReady how long the service, at start, waits for {@code orders} to be
  * read into the book before it reports ready anyway (see {@link OrderLog})
  * @param writer how order events are committed (see {@link OrderEventWriter})
+ * @param ownership which instance writes which orders (see {@link OrderOwnership})
  */
 @ConfigurationProperties("orderflow.orders")
 record OrdersProperties(@DefaultValue("5s") Duration retryAfter, @DefaultValue("60s") Duration transactionWarmUp,
 		@DefaultValue("20s") Duration settleWithin, @DefaultValue("120s") Duration readBeforeReady,
-		@DefaultValue Writer writer) {
+		@DefaultValue Writer writer, @DefaultValue Ownership ownership) {
 
 	OrdersProperties {
 		if (retryAfter.isNegative()) {
@@ -67,6 +70,21 @@ record OrdersProperties(@DefaultValue("5s") Duration retryAfter, @DefaultValue("
 						"orderflow.orders.writer.writers, .max-batch and .max-queued must be at least 1");
 			}
 		}
+
+	}
+
+	/**
+	 * One writer per order across the instances.
+	 *
+	 * @param group the consumer group the instances share; instances in different groups
+	 * do not know of each other
+	 * @param address how the other instances reach this one; by default
+	 * {@code http://127.0.0.1:<server port>}
+	 * @param sessionTimeout how soon the group gives a silent instance's partitions to
+	 * the others
+	 */
+	record Ownership(@DefaultValue("orders-service") String group, @Nullable String address,
+			@DefaultValue("10s") Duration sessionTimeout) {
 
 	}
 

@@ -24,7 +24,13 @@ class RecordingOrderEvents extends OrderEvents {
 
 	RecordingOrderEvents() {
 		// Every method that would touch the cluster is overridden.
-		super(null, null, null);
+		super(null, null, null, null);
+	}
+
+	/** Every partition is this instance's. */
+	@Override
+	UUID newOrderId() {
+		return UUID.randomUUID();
 	}
 
 	/** Nothing to wait for: every recorded event is committed at once. */
