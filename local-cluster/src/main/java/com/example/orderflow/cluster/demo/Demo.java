@@ -464,7 +464,11 @@ public final class Demo {
 	private int load() {
 		double rate = Double.parseDouble(commandOption("--rate", "10"));
 		Duration duration = duration(commandOption("--duration", "30s"));
-		OrderLoad.Result result = new OrderLoad(serviceUri(Stack.ORDERS), this.progress, false).run(rate, duration);
+		// Spread over every orders-service instance that runs (./demo scale
+		// orders-service 2).
+		SystemProcesses processes = remoteProcesses();
+		List<URI> instances = processes.instances(Stack.ORDERS).stream().map(processes::serviceUri).toList();
+		OrderLoad.Result result = new OrderLoad(instances, this.progress, false, OrderLoad.PATIENT).run(rate, duration);
 		return result.errors().isEmpty() ? 0 : 1;
 	}
 

@@ -43,7 +43,8 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  load [--rate R] [--duration D]
 			                open-loop orders at R per second (default 10) for D (default 30s; 90s, 2m)
 			  scale <service> <n>
-			                run n instances of a consumer service and show who owns which partition
+			                run n instances of a service (a second orders-service listens on 8088)
+			                and show who owns which partition
 			  kill broker <id>, start broker <id>
 			                kill -9 a Kafka node and watch leadership move; start it again, wait until
 			                it is back in every ISR and restore the preferred leaders

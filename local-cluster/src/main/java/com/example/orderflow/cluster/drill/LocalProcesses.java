@@ -28,6 +28,8 @@ public final class LocalProcesses implements SystemProcesses {
 
 	private static final int MAX_INSTANCES = 12;
 
+	private static final int SECOND_ORDERS_PORT_AFTER_FIRST = 7;
+
 	private final LocalCluster cluster;
 
 	private final Stack stack;
@@ -109,7 +111,7 @@ public final class LocalProcesses implements SystemProcesses {
 			List<ServiceProcess> started = new ArrayList<>();
 			for (int number = 2; started.size() < count - running.size(); number++) {
 				if (!taken.contains(number)) {
-					started.add(this.stack.startInstance(service, number, ServiceProcess.freePort(),
+					started.add(this.stack.startInstance(service, number, portFor(service, number),
 							SCALED_INSTANCE_ARGUMENTS));
 				}
 			}
@@ -141,6 +143,20 @@ public final class LocalProcesses implements SystemProcesses {
 		this.progress.accept("%s killed (kill -9), started again as pid %d and ready %.1f s after the kill"
 			.formatted(instance, restarted.pid(), seconds));
 		return seconds;
+	}
+
+	/**
+	 * The second orders-service listens where the design puts it, its default instance's
+	 * port + 7 (8088 beside 8081), if that is free; every other instance on a free port.
+	 */
+	private int portFor(String service, int number) {
+		if (service.equals(Stack.ORDERS) && number == 2) {
+			int port = stack().service(Stack.ORDERS).port() + SECOND_ORDERS_PORT_AFTER_FIRST;
+			if (ServiceProcess.isFree(port)) {
+				return port;
+			}
+		}
+		return ServiceProcess.freePort();
 	}
 
 	/** 1 for the default instance, n for {@code <service>-n}. */

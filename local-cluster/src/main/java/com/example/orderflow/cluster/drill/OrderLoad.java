@@ -71,7 +71,8 @@ public final class OrderLoad {
 	 */
 	private static final int MOST_IN_FLIGHT = 1_000;
 
-	private final URI orders;
+	/** Where orders go: each request to the next, a retry to the one after. */
+	private final List<URI> orders;
 
 	private final Consumer<String> progress;
 
@@ -98,7 +99,21 @@ public final class OrderLoad {
 	 * {@link #PATIENT} or {@link #IMPATIENT}
 	 */
 	public OrderLoad(URI ordersService, Consumer<String> progress, boolean retryRefused, Duration requestTimeout) {
-		this.orders = ordersService.resolve("/api/orders");
+		this(List.of(ordersService), progress, retryRefused, requestTimeout);
+	}
+
+	/**
+	 * Spreads the orders over several orders-service instances: request n goes to
+	 * instance n, its retries each to the next one, so a key is retried on another
+	 * instance than the one that first had it.
+	 * @param ordersServices the base URIs of the instances
+	 */
+	public OrderLoad(List<URI> ordersServices, Consumer<String> progress, boolean retryRefused,
+			Duration requestTimeout) {
+		if (ordersServices.isEmpty()) {
+			throw new IllegalArgumentException("No orders-service instance to send orders to");
+		}
+		this.orders = ordersServices.stream().map((uri) -> uri.resolve("/api/orders")).toList();
 		this.progress = progress;
 		this.retryRefused = retryRefused;
 		this.requestTimeout = requestTimeout;
@@ -228,7 +243,9 @@ public final class OrderLoad {
 
 		private final Map<Integer, CompletableFuture<Request>> requests = new ConcurrentHashMap<>();
 
-		private final KeepAliveHttp http = new KeepAliveHttp(OrderLoad.this.orders, CONNECT_TIMEOUT);
+		private final List<KeepAliveHttp> http = OrderLoad.this.orders.stream()
+			.map((uri) -> new KeepAliveHttp(uri, CONNECT_TIMEOUT))
+			.toList();
 
 		/** A thread per request in flight, each blocked on its answer. */
 		private final ThreadPoolExecutor senders = new ThreadPoolExecutor(MOST_IN_FLIGHT, MOST_IN_FLIGHT, 5,
@@ -275,7 +292,7 @@ public final class OrderLoad {
 			int number = this.sent.incrementAndGet();
 			String customerId = "load-" + this.run + "-" + number;
 			double sentAt = now();
-			CompletableFuture<Request> request = attempt(customerId, 1, System.nanoTime() + RETRY_FOR.toNanos())
+			CompletableFuture<Request> request = attempt(number, customerId, 1, System.nanoTime() + RETRY_FOR.toNanos())
 				.thenApply((answer) -> {
 					double seconds = now() - sentAt;
 					if (answer.status == 201) {
@@ -294,7 +311,8 @@ public final class OrderLoad {
 			this.requests.put(number, request);
 		}
 
-		private CompletableFuture<Answer> attempt(String customerId, int attempt, long retryUntil) {
+		private CompletableFuture<Answer> attempt(int number, String customerId, int attempt, long retryUntil) {
+			KeepAliveHttp http = this.http.get((number + attempt - 1) % this.http.size());
 			String body = """
 					{"customerId":"%s","currency":"EUR","shippingCountry":"DE",
 					 "lines":[{"sku":"SKU-BOOK","quantity":1,"unitPrice":"12.50"}]}
@@ -309,7 +327,7 @@ public final class OrderLoad {
 					return new Answer(0, null, false, attempt);
 				}
 				try {
-					KeepAliveHttp.Response response = this.http.postJson(body, customerId, Duration.ofNanos(left));
+					KeepAliveHttp.Response response = http.postJson(body, customerId, Duration.ofNanos(left));
 					Matcher orderId = ORDER_ID.matcher(response.body());
 					return new Answer(response.status(), orderId.find() ? orderId.group(1) : null,
 							outcomeUnknown(response.status(), response.body()), attempt);
@@ -322,7 +340,7 @@ public final class OrderLoad {
 				if (retry && OrderLoad.this.retryRefused && System.nanoTime() < retryUntil) {
 					return CompletableFuture
 						.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
-						.thenCompose((ignored) -> attempt(customerId, attempt + 1, retryUntil));
+						.thenCompose((ignored) -> attempt(number, customerId, attempt + 1, retryUntil));
 				}
 				return CompletableFuture.completedFuture(answer);
 			});
@@ -388,7 +406,7 @@ public final class OrderLoad {
 				}
 			}
 			this.senders.shutdown();
-			this.http.close();
+			this.http.forEach(KeepAliveHttp::close);
 			report();
 			Result result = new Result(this.run, List.copyOf(all), seconds);
 			OrderLoad.this.progress.accept("load " + this.run + ": " + result.summary());

@@ -218,6 +218,16 @@ public final class ServiceProcess {
 	}
 
 	/** A loopback port free right now, for an instance's HTTP port. */
+	/** Whether nothing listens on this loopback port now. */
+	public static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
