@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,11 +17,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import com.example.orderflow.events.EventTypes;
+import com.example.orderflow.events.Money;
+import com.example.orderflow.events.OrderCreated;
+import com.example.orderflow.events.OrderLine;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.orders.OrdersApplication;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +42,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.core.KafkaOperations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -54,6 +64,9 @@ class TwoInstancesOnKafkaTests {
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static ConfigurableApplicationContext second;
+
+	/** This instance's group metadata from before the second one joined: a zombie's. */
+	private static ConsumerGroupMetadata beforeTheSecondJoined;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -74,9 +87,13 @@ class TwoInstancesOnKafkaTests {
 	@Autowired
 	private TestKafkaClients clients;
 
+	@Autowired
+	private KafkaOperations<String, Object> template;
+
 	@BeforeEach
 	void startTheSecondInstance() {
 		if (second == null) {
+			beforeTheSecondJoined = this.ownership.generation();
 			second = new SpringApplicationBuilder(OrdersApplication.class).run("--server.port=0",
 					"--spring.kafka.bootstrap-servers=" + String.join(",", this.kafka.getBootstrapServers()),
 					// As bound: the property itself is a new random group each time it is
@@ -161,6 +178,36 @@ class TwoInstancesOnKafkaTests {
 			}
 			assertOnOrdersOnce(orderId, EventTypes.ORDER_CANCELLED);
 		}
+	}
+
+	/**
+	 * What fences a zombie: a transaction that commits the ownership group's offsets with
+	 * the metadata of a generation the group has left behind (this instance's, from
+	 * before the second one joined) is refused by the group coordinator, and its order is
+	 * never visible. Every transaction of the writer commits those offsets
+	 * ({@code OrderEventWriter}); with this instance's current metadata the same
+	 * transaction commits.
+	 */
+	@Test
+	void aTransactionWithTheGroupMetadataOfAnEarlierGenerationIsRefusedAndWritesNothing() {
+		int partition = second.getBean(OrderOwnership.class).owned().iterator().next();
+		PlaceOrder command = new PlaceOrder("c-zombie", "EUR", "DE",
+				List.of(new OrderLine("SKU-1", 1, Money.of("1.00", "EUR"))));
+		OrderCreated created = command.toEvent(UUID.randomUUID(), Instant.now());
+		TopicPartition topicPartition = new TopicPartition(Topics.ORDERS, partition);
+		assertThat(beforeTheSecondJoined.generationId()).isLessThan(this.ownership.generation().generationId());
+		assertThatExceptionOfType(KafkaException.class)
+			.isThrownBy(() -> this.template.executeInTransaction((operations) -> {
+				operations.send(Topics.ORDERS, partition, created.orderId().toString(), created).join();
+				operations.sendOffsetsToTransaction(Map.of(topicPartition, new OffsetAndMetadata(0)),
+						beforeTheSecondJoined);
+				return null;
+			}));
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> this.clients.readCommitted(Topics.ORDERS)
+				.stream()
+				.noneMatch((record) -> created.orderId().toString().equals(record.key())));
 	}
 
 	/**
