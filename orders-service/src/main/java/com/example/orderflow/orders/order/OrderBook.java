@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * an order is here before its 201 is sent. An event may so arrive twice: applying one
  * again changes nothing.
  * <p>
- * In memory: about a kilobyte per order, for as many orders as the topic keeps (see the
+ * In memory: about 500 bytes per order, for as many orders as the topic keeps (see the
  * README's "Orders that survive").
  */
 @Component

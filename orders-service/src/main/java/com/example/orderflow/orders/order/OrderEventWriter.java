@@ -199,13 +199,44 @@ class OrderEventWriter implements SmartLifecycle {
 		long started = System.nanoTime();
 		long[] sent = new long[1];
 		List<Pending> batch;
+		try {
+			batch = writeOwned(taken, written, sent);
+		}
+		catch (RuntimeException ex) {
+			failed(taken, written.get(), ex);
+			return;
+		}
+		catch (Error ex) {
+			// Never leave a request without an answer.
+			failed(taken, written.get(), new IllegalStateException("The transaction failed: " + ex, ex));
+			throw ex;
+		}
+		if (batch.isEmpty()) {
+			return;
+		}
+		long committed = System.nanoTime();
+		this.stages.sent().record(sent[0] - started, TimeUnit.NANOSECONDS);
+		this.stages.committed().record(committed - sent[0], TimeUnit.NANOSECONDS);
+		this.batchSizes.record(batch.size());
+		Map<TopicPartition, Long> highest = highest(written.get());
+		this.visibility.execute(() -> answerWhenVisible(batch, highest, committed));
+	}
+
+	/**
+	 * Writes the events of the partitions this instance owns in one transaction, and
+	 * holds on to them meanwhile: a rebalance that takes them away waits until it has
+	 * ended (see {@link OrderOwnership}). A failure's answer, which may read the log for
+	 * a while, is given after that.
+	 * @return the events written
+	 */
+	private List<Pending> writeOwned(List<Pending> taken,
+			AtomicReference<Map<TopicPartition, StableOffsets.Written>> written, long[] sent) {
 		Lock transaction = this.ownership.transaction();
 		transaction.lock();
 		try {
-			batch = owned(taken);
+			List<Pending> batch = owned(taken);
 			if (batch.isEmpty()) {
-				transaction.unlock();
-				return;
+				return batch;
 			}
 			ConsumerGroupMetadata generation = this.ownership.generation();
 			this.kafka.executeInTransaction((operations) -> {
@@ -227,25 +258,11 @@ class OrderEventWriter implements SmartLifecycle {
 				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
 				return null;
 			});
+			return batch;
 		}
-		catch (RuntimeException ex) {
+		finally {
 			transaction.unlock();
-			failed(taken, written.get(), ex);
-			return;
 		}
-		catch (Error ex) {
-			transaction.unlock();
-			// Never leave a request without an answer.
-			failed(taken, written.get(), new IllegalStateException("The transaction failed: " + ex, ex));
-			throw ex;
-		}
-		transaction.unlock();
-		long committed = System.nanoTime();
-		this.stages.sent().record(sent[0] - started, TimeUnit.NANOSECONDS);
-		this.stages.committed().record(committed - sent[0], TimeUnit.NANOSECONDS);
-		this.batchSizes.record(batch.size());
-		Map<TopicPartition, Long> highest = highest(written.get());
-		this.visibility.execute(() -> answerWhenVisible(batch, highest, committed));
 	}
 
 	private void answerWhenVisible(List<Pending> batch, Map<TopicPartition, Long> highest, long committed) {

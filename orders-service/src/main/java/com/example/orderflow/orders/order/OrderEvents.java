@@ -1,6 +1,7 @@
 package com.example.orderflow.orders.order;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -44,23 +45,20 @@ class OrderEvents {
 	 * {@code orderflow.orders.settle-within}
 	 */
 	UUID newOrderId() {
-		long deadline = System.nanoTime() + this.properties.settleWithin().toNanos();
-		while (System.nanoTime() < deadline) {
-			if (this.log.partitions() > 0 && !this.ownership.owned().isEmpty()) {
-				while (true) {
+		try {
+			if (this.log.awaitOpen(this.properties.settleWithin())
+					&& this.ownership.awaitOwning(this.properties.settleWithin())) {
+				Set<Integer> owned = this.ownership.owned();
+				while (!owned.isEmpty()) {
 					UUID orderId = UUID.randomUUID();
-					if (this.ownership.owns(this.log.partitionOf(orderId))) {
+					if (owned.contains(this.log.partitionOf(orderId))) {
 						return orderId;
 					}
 				}
 			}
-			try {
-				Thread.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		throw new OrderEventsUnavailableException("This instance owns no partition of " + Topics.ORDERS
 				+ " now (orderflow.orders.settle-within " + this.properties.settleWithin() + ")", null, false);

@@ -118,17 +118,9 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 	 */
 	@Override
 	public void run(ApplicationArguments args) throws InterruptedException {
-		long deadline = System.nanoTime() + this.readBeforeReady.toNanos();
-		synchronized (this.progress) {
-			while (!loaded()) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					logger.warn("{} not read within {}; ready anyway, orders get 503 until it is", Topics.ORDERS,
-							this.readBeforeReady);
-					return;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.progress, left);
-			}
+		if (!Monitors.await(this.progress, this::loaded, this.readBeforeReady)) {
+			logger.warn("{} not read within {}; ready anyway, orders get 503 until it is", Topics.ORDERS,
+					this.readBeforeReady);
 		}
 	}
 
@@ -152,22 +144,7 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 	 * @return whether it did within the time given
 	 */
 	boolean awaitSettled(UUID orderId, Duration within) throws InterruptedException {
-		long deadline = System.nanoTime() + within.toNanos();
-		synchronized (this.progress) {
-			while (this.partitions == 0 || !passed(partitionOf(orderId))) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.progress, left);
-			}
-			return true;
-		}
-	}
-
-	/** The partitions of {@code orders}; 0 until the log is open. */
-	int partitions() {
-		return this.partitions;
+		return Monitors.await(this.progress, () -> this.partitions > 0 && passed(partitionOf(orderId)), within);
 	}
 
 	/**
@@ -175,17 +152,7 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 	 * @return whether it is, within the time given
 	 */
 	boolean awaitOpen(Duration within) throws InterruptedException {
-		long deadline = System.nanoTime() + within.toNanos();
-		synchronized (this.progress) {
-			while (this.partitions == 0) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.progress, left);
-			}
-			return true;
-		}
+		return Monitors.await(this.progress, () -> this.partitions > 0, within);
 	}
 
 	/**
@@ -193,19 +160,11 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 	 * @return whether it did within the time given
 	 */
 	boolean awaitRead(Map<Integer, Long> offsets, Duration within) throws InterruptedException {
-		long deadline = System.nanoTime() + within.toNanos();
-		synchronized (this.progress) {
-			while (!offsets.entrySet()
-				.stream()
-				.allMatch((each) -> this.read.getOrDefault(each.getKey(), -1L) >= each.getValue())) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.progress, left);
-			}
-			return true;
-		}
+		return Monitors.await(this.progress,
+				() -> offsets.entrySet()
+					.stream()
+					.allMatch((each) -> this.read.getOrDefault(each.getKey(), -1L) >= each.getValue()),
+				within);
 	}
 
 	/**

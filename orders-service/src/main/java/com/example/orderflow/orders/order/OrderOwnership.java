@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -133,12 +132,7 @@ class OrderOwnership implements ApplicationRunner, DisposableBean {
 		thread.setDaemon(true);
 		thread.start();
 		this.member = thread;
-		long deadline = System.nanoTime() + this.properties.readBeforeReady().toNanos();
-		synchronized (this.changes) {
-			while (this.owned.isEmpty() && System.nanoTime() < deadline) {
-				TimeUnit.NANOSECONDS.timedWait(this.changes, Math.max(1, deadline - System.nanoTime()));
-			}
-		}
+		awaitOwning(this.properties.readBeforeReady());
 		logger.info("{} owns partitions {} of {}; owners {}", this.address, this.owned, Topics.ORDERS, this.owners);
 	}
 
@@ -172,17 +166,16 @@ class OrderOwnership implements ApplicationRunner, DisposableBean {
 	 * @return whether it did within the time given
 	 */
 	boolean awaitSettled(int partition, Duration within) throws InterruptedException {
-		long deadline = System.nanoTime() + within.toNanos();
-		synchronized (this.changes) {
-			while (!owns(partition) && ownerElsewhere(partition).isEmpty()) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
-				}
-				TimeUnit.NANOSECONDS.timedWait(this.changes, left);
-			}
-			return true;
-		}
+		return Monitors.await(this.changes, () -> owns(partition) || ownerElsewhere(partition).isPresent(), within);
+	}
+
+	/**
+	 * Waits until this instance owns a partition: at start, and while a rebalance hands
+	 * them out.
+	 * @return whether it did within the time given
+	 */
+	boolean awaitOwning(Duration within) throws InterruptedException {
+		return Monitors.await(this.changes, () -> !this.owned.isEmpty(), within);
 	}
 
 	/** The lock a writer holds, shared, for each transaction. */
