@@ -8,14 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
@@ -44,11 +42,12 @@ import org.springframework.stereotype.Component;
 /**
  * Group commit: the events of every request waiting at that moment go to {@code orders}
  * in one Kafka transaction, and each request is answered when that transaction has
- * committed and its records are visible to {@code read_committed} readers
- * ({@link StableOffsets}). A transaction costs the cluster the same for one record as for
- * hundreds, so under load the API takes many orders per commit instead of one; alone, a
- * request is a batch of one. A batch commits or aborts as a whole, so a request answered
- * with an error left nothing behind, as before.
+ * committed and its records are visible to {@code read_committed} readers: when this
+ * instance's own such reader, the {@link OrderLog}, has read past them. A transaction
+ * costs the cluster the same for one record as for hundreds, so under load the API takes
+ * many orders per commit instead of one; alone, a request is a batch of one. A batch
+ * commits or aborts as a whole, so a request answered with an error left nothing behind,
+ * as before.
  * <p>
  * A few writers (each its own transactional producer) commit side by side, so a request
  * never waits for more than the batch ahead of it. A request still queued when the API
@@ -105,7 +104,7 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private StableOffsets stableOffsets;
+	private CommitOutcomes outcomes;
 
 	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrderLog log, OrderOwnership ownership,
 			OrdersProperties properties, MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit) {
@@ -195,7 +194,7 @@ class OrderEventWriter implements SmartLifecycle {
 	}
 
 	private void commit(List<Pending> taken) {
-		AtomicReference<Map<TopicPartition, StableOffsets.Written>> written = new AtomicReference<>();
+		AtomicReference<Map<TopicPartition, CommitOutcomes.Written>> written = new AtomicReference<>();
 		long started = System.nanoTime();
 		long[] sent = new long[1];
 		List<Pending> batch;
@@ -230,7 +229,7 @@ class OrderEventWriter implements SmartLifecycle {
 	 * @return the events written
 	 */
 	private List<Pending> writeOwned(List<Pending> taken,
-			AtomicReference<Map<TopicPartition, StableOffsets.Written>> written, long[] sent) {
+			AtomicReference<Map<TopicPartition, CommitOutcomes.Written>> written, long[] sent) {
 		Lock transaction = this.ownership.transaction();
 		transaction.lock();
 		try {
@@ -239,22 +238,24 @@ class OrderEventWriter implements SmartLifecycle {
 				return batch;
 			}
 			ConsumerGroupMetadata generation = this.ownership.generation();
+			Map<TopicPartition, OffsetAndMetadata> read = read(batch);
 			this.kafka.executeInTransaction((operations) -> {
 				List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
 				for (Pending pending : batch) {
 					OrderEvent event = pending.event();
 					sends.add(operations.send(Topics.ORDERS, event.orderId().toString(), event));
 				}
+				// While the records travel: the ownership group's offsets of these
+				// partitions (how far this owner's book has read them). The group
+				// coordinator refuses them, and so the transaction, if the group has
+				// given the partitions to another instance since. Sent after the records
+				// were acknowledged, they cost every transaction one more round trip.
+				operations.sendOffsetsToTransaction(read, generation);
 				// Any failed send aborts the whole transaction: none of the batch is
 				// visible.
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 				sent[0] = System.nanoTime();
 				written.set(offsets(sends));
-				// The ownership group's offsets past what was written: the group
-				// coordinator refuses them, and so the transaction, if the group has
-				// given
-				// these partitions to another instance since.
-				operations.sendOffsetsToTransaction(next(written.get()), generation);
 				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
 				return null;
 			});
@@ -266,15 +267,18 @@ class OrderEventWriter implements SmartLifecycle {
 	}
 
 	private void answerWhenVisible(List<Pending> batch, Map<TopicPartition, Long> highest, long committed) {
+		Map<Integer, Long> past = new HashMap<>();
+		highest.forEach((partition, offset) -> past.put(partition.partition(), offset + 1));
 		try {
-			this.stableOffsets.awaitPast(highest, this.settings.visibleWithin());
-			this.stages.visible().record(System.nanoTime() - committed, TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException | ExecutionException ex) {
-			// Committed: it will be visible once the cluster writes the markers. A 503
-			// now would refuse an order that is kept.
-			logger.warn("Committed {} order events, not visible to read_committed readers within {}: {}", batch.size(),
-					this.settings.visibleWithin(), ex.getMessage());
+			if (this.log.awaitRead(past, this.settings.visibleWithin())) {
+				this.stages.visible().record(System.nanoTime() - committed, TimeUnit.NANOSECONDS);
+			}
+			else {
+				// Committed: it will be visible once the cluster writes the markers. A
+				// 503 now would refuse an order that is kept.
+				logger.warn("Committed {} order events, not read back as a read_committed reader within {}: {}",
+						batch.size(), this.settings.visibleWithin(), past);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -288,20 +292,20 @@ class OrderEventWriter implements SmartLifecycle {
 	 * of it before anyone is answered, so a request is never refused for an order that is
 	 * kept.
 	 */
-	private void failed(List<Pending> batch, Map<TopicPartition, StableOffsets.Written> written,
+	private void failed(List<Pending> batch, Map<TopicPartition, CommitOutcomes.Written> written,
 			RuntimeException failure) {
 		if (written == null) {
 			batch.forEach((pending) -> pending.done().completeExceptionally(failure));
 			refuseQueued(failure);
 			return;
 		}
-		StableOffsets.Outcome outcome;
+		CommitOutcomes.Outcome outcome;
 		try {
-			outcome = this.stableOffsets.outcome(written, this.settings.outcomeWithin());
+			outcome = this.outcomes.outcome(written, this.settings.outcomeWithin());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			outcome = StableOffsets.Outcome.UNKNOWN;
+			outcome = CommitOutcomes.Outcome.UNKNOWN;
 		}
 		logger.warn("The commit of {} order events failed ({}); the log says: {}", batch.size(), failure.getMessage(),
 				outcome);
@@ -365,24 +369,29 @@ class OrderEventWriter implements SmartLifecycle {
 		return owned;
 	}
 
-	private static Map<TopicPartition, OffsetAndMetadata> next(Map<TopicPartition, StableOffsets.Written> written) {
-		Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-		written.forEach((partition, offsets) -> next.put(partition, new OffsetAndMetadata(offsets.highest() + 1)));
-		return next;
+	/** How far the book has read each partition the batch writes to. */
+	private Map<TopicPartition, OffsetAndMetadata> read(List<Pending> batch) {
+		Map<TopicPartition, OffsetAndMetadata> read = new HashMap<>();
+		for (Pending pending : batch) {
+			int partition = this.log.partitionOf(pending.event().orderId());
+			read.computeIfAbsent(new TopicPartition(Topics.ORDERS, partition),
+					(key) -> new OffsetAndMetadata(this.log.position(partition)));
+		}
+		return read;
 	}
 
-	private static Map<TopicPartition, StableOffsets.Written> offsets(
+	private static Map<TopicPartition, CommitOutcomes.Written> offsets(
 			List<CompletableFuture<SendResult<String, Object>>> sends) {
-		Map<TopicPartition, StableOffsets.Written> offsets = new LinkedHashMap<>();
+		Map<TopicPartition, CommitOutcomes.Written> offsets = new LinkedHashMap<>();
 		for (CompletableFuture<SendResult<String, Object>> send : sends) {
 			RecordMetadata record = send.join().getRecordMetadata();
 			offsets.merge(new TopicPartition(record.topic(), record.partition()),
-					new StableOffsets.Written(record.offset(), record.offset()), (a, b) -> a.including(b.lowest()));
+					new CommitOutcomes.Written(record.offset(), record.offset()), (a, b) -> a.including(b.lowest()));
 		}
 		return offsets;
 	}
 
-	private static Map<TopicPartition, Long> highest(Map<TopicPartition, StableOffsets.Written> written) {
+	private static Map<TopicPartition, Long> highest(Map<TopicPartition, CommitOutcomes.Written> written) {
 		Map<TopicPartition, Long> highest = new HashMap<>();
 		written.forEach((partition, offsets) -> highest.put(partition, offsets.highest()));
 		return highest;
@@ -390,7 +399,7 @@ class OrderEventWriter implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.stableOffsets = new StableOffsets(this.admin.getConfigurationProperties());
+		this.outcomes = new CommitOutcomes(this.admin.getConfigurationProperties());
 		AtomicInteger waiters = new AtomicInteger();
 		this.visibility = Executors.newCachedThreadPool((task) -> {
 			Thread waiter = new Thread(task, "orders-visibility-" + waiters.incrementAndGet());
@@ -438,7 +447,7 @@ class OrderEventWriter implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.stableOffsets.close();
+		this.outcomes.close();
 	}
 
 	@Override
@@ -459,9 +468,9 @@ class OrderEventWriter implements SmartLifecycle {
 	/**
 	 * Where an order's wait for its 201 goes, one timer per stage
 	 * ({@code orderflow_orders_events_write_seconds{stage}}): in the queue until a writer
-	 * takes it (per event), the transaction's sends until every partition leader
-	 * acknowledged them, its commit, and the commit until {@code read_committed} readers
-	 * see the records (per transaction).
+	 * takes it (per event), the transaction's sends until every partition leader and the
+	 * group coordinator acknowledged them, its commit, and the commit until the
+	 * {@link OrderLog} has read the records (per transaction).
 	 */
 	private record Stages(Timer queued, Timer sent, Timer committed, Timer visible) {
 

@@ -168,6 +168,16 @@ class OrderLog implements SmartLifecycle, ApplicationRunner {
 	}
 
 	/**
+	 * How far the book has read a partition: the next offset it reads there, 0 before it
+	 * has read any.
+	 */
+	long position(int partition) {
+		synchronized (this.progress) {
+			return this.read.getOrDefault(partition, 0L);
+		}
+	}
+
+	/**
 	 * Writes whose transaction's outcome is not known yet: decisions on their partitions
 	 * wait until the book has read past them.
 	 * @param highest the highest offset written, per partition
