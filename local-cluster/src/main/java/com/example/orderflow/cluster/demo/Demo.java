@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -210,10 +211,11 @@ public final class Demo {
 		}
 		this.progress.accept("all up after %.1f s".formatted(this.progress.seconds()));
 		printSummary(cluster.get(), stack.get());
-		ControlChannel.serve(controlDirectory(), new LocalProcesses(cluster.get(), stack.get(), this.progress),
-				this.progress);
+		ControlChannel.serve(controlDirectory(), new LocalProcesses(cluster.get(), stack.get(),
+				OptionalInt.of(this.options.secondOrdersPort()), this.progress), this.progress);
 		if (withServices && this.options.tour()) {
-			boolean passed = tour(new LocalProcesses(cluster.get(), stack.get(), this.progress)) == 0;
+			boolean passed = tour(new LocalProcesses(cluster.get(), stack.get(),
+					OptionalInt.of(this.options.secondOrdersPort()), this.progress)) == 0;
 			this.out.println();
 			this.out.println("The tour is over: stopping everything (./demo up keeps a system running).");
 			return passed ? 0 : 1;

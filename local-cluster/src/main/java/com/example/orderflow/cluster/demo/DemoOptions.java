@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.service.ServiceProcess;
@@ -22,12 +23,15 @@ import com.example.orderflow.cluster.service.Stack;
  * @param controllerPort the controller port of node 1
  * @param servicesPortBase orders on base + 1 to notification on base + 6
  * @param servicePorts single ports that differ, by service name
+ * @param secondOrdersPortOption where {@code ./demo scale orders-service 2} starts the
+ * second orders-service, if set ({@code --orders-2-port}); else the first one's port + 7
  * @param tour after {@code up}, run the guided tour, then stop everything and exit
  * @param secure {@code up} or {@code cluster} in secured mode: TLS, SCRAM principals,
  * ACLs
  */
 record DemoOptions(String command, List<String> arguments, Path repoRoot, Path dataDirectory, int kafkaPort,
-		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, boolean tour, boolean secure) {
+		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, OptionalInt secondOrdersPortOption,
+		boolean tour, boolean secure) {
 
 	static final String USAGE = """
 			Usage: ./demo [command] [options]
@@ -79,7 +83,11 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  --services-port-base N      orders on N+1 up to notification on N+6 (default 8080)
 			  --orders-port N, --billing-port N, --billing-v2-port N,
 			  --shipping-port N, --fraud-port N, --notification-port N, --billing-v2-live-port N
+			  --orders-2-port N           the second orders-service of ./demo scale orders-service 2
+			                              (default: the orders port + 7, 8088)
 			""";
+
+	private static final int SECOND_ORDERS_AFTER_FIRST = 7;
 
 	/** Options that belong to a command, kept among its arguments. */
 	private static final java.util.Set<String> COMMAND_OPTIONS = java.util.Set.of("--rate", "--duration", "--out");
@@ -101,6 +109,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		int controllerPort = LocalCluster.Layout.defaults(Path.of("")).firstControllerPort();
 		int servicesPortBase = Stack.DEFAULT_PORT_BASE;
 		Map<String, Integer> servicePorts = new LinkedHashMap<>();
+		OptionalInt secondOrdersPort = OptionalInt.empty();
 		boolean tour = false;
 		boolean secure = false;
 		for (int i = 0; i < args.length; i++) {
@@ -130,6 +139,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 					case "--kafka-port" -> kafkaPort = port(arg, value);
 					case "--controller-port" -> controllerPort = port(arg, value);
 					case "--services-port-base" -> servicesPortBase = port(arg, value);
+					case "--orders-2-port" -> secondOrdersPort = OptionalInt.of(port(arg, value));
 					default -> {
 						String service = PORT_OPTIONS.get(arg);
 						if (service == null) {
@@ -151,7 +161,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		}
 		return new DemoOptions((command != null) ? command : "up", List.copyOf(arguments), repoRoot,
 				dataDirectory.toAbsolutePath().normalize(), kafkaPort, controllerPort, servicesPortBase,
-				Map.copyOf(servicePorts), tour, secure);
+				Map.copyOf(servicePorts), secondOrdersPort, tour, secure);
 	}
 
 	private static String valueOf(String[] args, int index) {
@@ -183,6 +193,14 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			.stream()
 			.map((spec) -> spec.withPort(this.servicePorts.getOrDefault(spec.name(), spec.port())))
 			.toList();
+	}
+
+	/**
+	 * The port of the second orders-service: {@code --orders-2-port}, else the first
+	 * one's + 7 (8088 beside 8081, as the design has it).
+	 */
+	int secondOrdersPort() {
+		return this.secondOrdersPortOption.orElse(portOf(Stack.ORDERS) + SECOND_ORDERS_AFTER_FIRST);
 	}
 
 	int portOf(String service) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -28,20 +29,30 @@ public final class LocalProcesses implements SystemProcesses {
 
 	private static final int MAX_INSTANCES = 12;
 
-	private static final int SECOND_ORDERS_PORT_AFTER_FIRST = 7;
-
 	private final LocalCluster cluster;
 
 	private final Stack stack;
 
 	private final Consumer<String> progress;
 
+	/** Where the second orders-service listens, if it has a port of its own. */
+	private final OptionalInt secondOrdersPort;
+
 	/**
 	 * @param stack the services, or null where only the cluster runs
 	 */
 	public LocalProcesses(LocalCluster cluster, Stack stack, Consumer<String> progress) {
+		this(cluster, stack, OptionalInt.empty(), progress);
+	}
+
+	/**
+	 * @param stack the services, or null where only the cluster runs
+	 * @param secondOrdersPort the port of the second orders-service; if empty, a free one
+	 */
+	public LocalProcesses(LocalCluster cluster, Stack stack, OptionalInt secondOrdersPort, Consumer<String> progress) {
 		this.cluster = cluster;
 		this.stack = stack;
+		this.secondOrdersPort = secondOrdersPort;
 		this.progress = progress;
 	}
 
@@ -146,15 +157,18 @@ public final class LocalProcesses implements SystemProcesses {
 	}
 
 	/**
-	 * The second orders-service listens where the design puts it, its default instance's
-	 * port + 7 (8088 beside 8081), if that is free; every other instance on a free port.
+	 * The second orders-service listens on its own port (8088 in the demo); every other
+	 * instance on a free port.
+	 * @throws IllegalStateException if that port is taken
 	 */
 	private int portFor(String service, int number) {
-		if (service.equals(Stack.ORDERS) && number == 2) {
-			int port = stack().service(Stack.ORDERS).port() + SECOND_ORDERS_PORT_AFTER_FIRST;
-			if (ServiceProcess.isFree(port)) {
-				return port;
+		if (service.equals(Stack.ORDERS) && number == 2 && this.secondOrdersPort.isPresent()) {
+			int port = this.secondOrdersPort.getAsInt();
+			if (!ServiceProcess.isFree(port)) {
+				throw new IllegalStateException("Port " + port + " of the second " + Stack.ORDERS
+						+ " is taken: free it, or move it with --orders-2-port");
 			}
+			return port;
 		}
 		return ServiceProcess.freePort();
 	}

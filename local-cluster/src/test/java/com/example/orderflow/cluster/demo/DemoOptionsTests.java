@@ -24,6 +24,7 @@ class DemoOptionsTests {
 			.containsExactly(tuple(Stack.ORDERS, 8081), tuple(Stack.BILLING, 8082), tuple(Stack.BILLING_V2, 8083),
 					tuple(Stack.SHIPPING, 8084), tuple(Stack.FRAUD, 8085), tuple(Stack.NOTIFICATION, 8086),
 					tuple(Stack.BILLING_V2_LIVE, 8087));
+		assertThat(options.secondOrdersPort()).isEqualTo(8088);
 	}
 
 	@Test
@@ -63,6 +64,9 @@ class DemoOptionsTests {
 		assertThat(options.portOf(Stack.ORDERS)).isEqualTo(7001);
 		assertThat(options.portOf(Stack.FRAUD)).isEqualTo(7777);
 		assertThat(options.portOf(Stack.NOTIFICATION)).isEqualTo(7006);
+		assertThat(options.secondOrdersPort()).isEqualTo(7008);
+		assertThat(DemoOptions.parse("up", "--orders-port", "7001", "--orders-2-port", "7101").secondOrdersPort())
+			.isEqualTo(7101);
 	}
 
 	@Test
