@@ -36,7 +36,10 @@ record OrdersProperties(@DefaultValue("5s") Duration retryAfter, @DefaultValue("
 	/**
 	 * Group commit of order events.
 	 *
-	 * @param writers transactions in flight at once, each on its own producer
+	 * @param writers transactions in flight at once, each on its own producer: a writer's
+	 * next transaction waits at its partitions' leaders until the previous one's markers
+	 * are written, so more writers overlap those waits (at 1,000 orders/s offered, 4
+	 * against 2: a transaction 0.6 s against 1.7 s, see the README's Benchmark)
 	 * @param maxBatch the most events one transaction takes
 	 * @param maxQueued the most events that wait for a transaction to take them; an event
 	 * that finds this many is refused at once (a 503 with {@code Retry-After}). One full
@@ -60,7 +63,7 @@ record OrdersProperties(@DefaultValue("5s") Duration retryAfter, @DefaultValue("
 	 * client, for the log to tell whether the cluster committed it after all; past that
 	 * the request is answered 503 saying the order may still be committed
 	 */
-	record Writer(@DefaultValue("2") int writers, @DefaultValue("500") int maxBatch, @DefaultValue("500") int maxQueued,
+	record Writer(@DefaultValue("4") int writers, @DefaultValue("500") int maxBatch, @DefaultValue("500") int maxQueued,
 			@DefaultValue("25s") Duration queueTimeout, @DefaultValue("10s") Duration visibleWithin,
 			@DefaultValue("30s") Duration outcomeWithin) {
 
