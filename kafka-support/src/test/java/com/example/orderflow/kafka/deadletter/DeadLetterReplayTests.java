@@ -67,11 +67,19 @@ import static org.awaitility.Awaitility.await;
  * own retry topic processes it exactly once, however often it is asked for.
  */
 @SpringBootTest(classes = DeadLetterTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "spring.application.name=" + GROUP)
+		properties = { "spring.application.name=" + GROUP,
+				"orderflow.consumer.retry.delays=" + DeadLetterReplayTests.DELAYS })
 @RealKafka
 class DeadLetterReplayTests {
 
 	private static final Duration WITHIN = Duration.ofSeconds(60);
+
+	/**
+	 * The retry topics' delays: a record that keeps failing is parked after both, and the
+	 * tests park and replay dozens; the services' own (1 s, 5 s) would only make them
+	 * wait.
+	 */
+	static final String DELAYS = "500ms,500ms";
 
 	/** Often enough that a race left open shows, short enough for a quick test. */
 	private static final int CONCURRENT_ROUNDS = 20;
@@ -570,7 +578,8 @@ class DeadLetterReplayTests {
 		return new SpringApplicationBuilder(DeadLetterTestApplication.class)
 			// Arguments, not default properties: those rank below the orderflow defaults.
 			.run("--spring.application.name=" + GROUP, "--server.port=0", "--spring.kafka.listener.auto-startup=false",
-					"--spring.kafka.bootstrap-servers=" + bootstrapServers());
+					"--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+					"--orderflow.consumer.retry.delays=" + DELAYS);
 	}
 
 	private static int portOf(ConfigurableApplicationContext context) {
