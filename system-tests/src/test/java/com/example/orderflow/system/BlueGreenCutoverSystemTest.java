@@ -1,5 +1,6 @@
 package com.example.orderflow.system;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,7 @@ import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import tools.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,21 +43,28 @@ import static org.awaitility.Awaitility.await;
  * acknowledged order under {@code read_committed}, written by v1 before the cut-over and
  * after the roll-back and by v2 in between, and the shadow {@code invoices-v2} one per
  * order throughout.
+ * <p>
+ * It runs on the secured system ({@code ./demo up --secure}), where a cut-over asks the
+ * most of the cluster: each billing version writes as its own principal, and billing's
+ * principal reads one group's committed offsets and writes the other's; afterwards no
+ * service was refused anything. One start of the secured system serves this class and
+ * {@link SecuredSystemTest}; the cut-over's logic is the same in plain mode.
  */
-@SharedSystem
+@SharedSystem(secured = true)
 class BlueGreenCutoverSystemTest {
 
 	/**
-	 * Three phases of 150 orders, each about a quarter of a minute of steady load on 2
-	 * cores (9-11 orders/s): what the proof needs is orders in flight at each switch (the
+	 * Three phases of 100 orders, each 10-20 s of steady load on 2 cores (6-10 orders/s
+	 * in secured mode): what the proof needs is orders in flight at each switch (the
 	 * clients never pause), not a long steady state between them. 900 orders took the
-	 * test 173-196 s, most of it load and the groups' drain afterwards.
+	 * test 173-196 s, most of it load and the groups' drain afterwards; 450 on the
+	 * secured system 88 s.
 	 */
-	private static final int ORDERS = 450;
+	private static final int ORDERS = 300;
 
-	private static final int CUTOVER_AT = 150;
+	private static final int CUTOVER_AT = 100;
 
-	private static final int ROLLBACK_AT = 300;
+	private static final int ROLLBACK_AT = 200;
 
 	/**
 	 * Clients that each wait for their 201 before the next order. Their orders share
@@ -74,7 +83,15 @@ class BlueGreenCutoverSystemTest {
 	@BeforeAll
 	static void useTheSharedSystem(RunningSystem shared) {
 		system = shared;
-		kafka = new TestKafkaClients(system.bootstrapServers());
+		// As the admin principal: reads every topic.
+		kafka = new TestKafkaClients(system.bootstrapServers(), system.cluster().adminClientProperties());
+	}
+
+	@AfterAll
+	static void noServiceWasRefusedAnythingAndNoLogHoldsASecret() throws IOException {
+		if (system != null) {
+			system.assertNoRefusalAndNoSecretInLogs();
+		}
 	}
 
 	@Test

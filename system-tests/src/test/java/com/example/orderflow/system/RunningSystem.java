@@ -1,6 +1,7 @@
 package com.example.orderflow.system;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.drill.LocalProcesses;
 import com.example.orderflow.cluster.drill.SystemProcesses;
+import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 
@@ -149,6 +151,26 @@ final class RunningSystem implements AutoCloseable {
 
 	List<ServiceProcess> services() {
 		return this.services.services();
+	}
+
+	/**
+	 * In secured mode: no process was refused anything (no authorization or
+	 * authentication error in any log), no log holds a password, and the services'
+	 * clients said at start that they speak SASL_SSL. Each class on the secured system
+	 * checks it after its tests, whatever the order the classes run in.
+	 */
+	void assertNoRefusalAndNoSecretInLogs() throws IOException {
+		ClusterSecurity security = this.cluster.security().orElseThrow();
+		StringBuilder logs = new StringBuilder();
+		try (Stream<Path> files = Files.list(this.cluster.layout().logDirectory())) {
+			for (Path file : files.toList()) {
+				logs.append(Files.readString(file, StandardCharsets.UTF_8));
+			}
+		}
+		String all = logs.toString();
+		assertThat(all).doesNotContain("AuthorizationException").doesNotContain("AuthenticationException");
+		assertThat(security.allPasswords()).allSatisfy((password) -> assertThat(all).doesNotContain(password));
+		assertThat(all).contains("security.protocol = SASL_SSL");
 	}
 
 	/** Every process this system started: the services and the three brokers. */

@@ -2,8 +2,6 @@ package com.example.orderflow.system;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,14 +13,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.drill.BillingLiveWriter;
-import com.example.orderflow.cluster.drill.OrderLoad;
 import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.events.ConsumerGroups;
-import com.example.orderflow.events.InvoiceIssued;
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
@@ -46,9 +41,10 @@ import static org.awaitility.Awaitility.await;
  * SASL_SSL as its own principal, the cluster denying whatever the ACL matrix does not
  * allow. Orders flow end to end with exactly one output per event and group, poison is
  * parked in each group's own dead-letter topic, the comparison classifies every order,
- * billing cuts over and back under load, and after all of it no service was refused
- * anything or logged a secret. (The refusals themselves: {@code SecuredClusterTests} in
- * local-cluster.)
+ * and after all of it no service was refused anything or logged a secret. Billing's
+ * cut-over and roll-back under load run on this same secured system
+ * ({@link BlueGreenCutoverSystemTest}). (The refusals themselves:
+ * {@code SecuredClusterTests} in local-cluster.)
  */
 @SharedSystem(secured = true)
 class SecuredSystemTest {
@@ -56,12 +52,6 @@ class SecuredSystemTest {
 	private static final int ORDERS = 12;
 
 	private static final int CANCEL_EVERY = 4;
-
-	/** The open-loop load across the cut-over and the roll-back. */
-	private static final double ORDERS_PER_SECOND = 4;
-
-	/** Orders acknowledged before, between and after the cut-over and the roll-back. */
-	private static final int ORDERS_PER_STEP = 4;
 
 	private static final String POISON_KEY = "poison-" + UUID.randomUUID();
 
@@ -89,22 +79,16 @@ class SecuredSystemTest {
 	}
 
 	/**
-	 * The scan of every log, after every test of this class (the cut-over included) and
-	 * before the system stops. {@code @AfterAll} rather than a test ordered last: JUnit
-	 * runs it after all the tests whatever their order, so no test depends on another's
-	 * place in the run, and each step still passes or fails on its own; a failure here
-	 * fails the class.
+	 * The scan of every log, after every test of this class and before the system stops.
+	 * {@code @AfterAll} rather than a test ordered last: JUnit runs it after all the
+	 * tests whatever their order, so no test depends on another's place in the run, and
+	 * each step still passes or fails on its own; a failure here fails the class.
 	 */
 	@AfterAll
 	static void noServiceWasRefusedAnythingAndNoLogHoldsASecret() throws IOException {
-		if (system == null) {
-			return;
+		if (system != null) {
+			system.assertNoRefusalAndNoSecretInLogs();
 		}
-		String logs = allLogs();
-		assertThat(logs).doesNotContain("AuthorizationException").doesNotContain("AuthenticationException");
-		assertThat(security.allPasswords()).allSatisfy((password) -> assertThat(logs).doesNotContain(password));
-		// Ready and secured: every service's clients said so at start.
-		assertThat(logs).contains("security.protocol = SASL_SSL");
 	}
 
 	@Test
@@ -149,104 +133,9 @@ class SecuredSystemTest {
 		assertThat(comparison.path("missingInV2").asLong()).as(BillingLiveWriter.summary(comparison)).isZero();
 	}
 
-	/**
-	 * Orders flow without a pause through the cut-over and the roll-back. The orders
-	 * placed after the cut-over completed are invoiced before the roll-back starts, and
-	 * by v2: it really wrote {@code invoices} while it was live. The orders placed after
-	 * the roll-back completed are invoiced by v1 again; every order has exactly one
-	 * invoice.
-	 */
-	@Test
-	void billingCutsOverToV2AndBackUnderLoadAndV2WritesTheInvoicesWhileLive() {
-		BillingLiveWriter billing = billing();
-		OrderLoad.Running load = new OrderLoad(system.service(Stack.ORDERS).baseUri(), SecuredSystemTest::log, false)
-			.start(ORDERS_PER_SECOND, Duration.ofMinutes(5));
-		OrderLoad.Result result;
-		double cutoverStarted;
-		double cutoverDone;
-		double rollbackStarted;
-		double rollbackDone;
-		List<OrderLoad.Request> whileV2Live;
-		try {
-			awaitAcknowledgedSince(load, 0);
-			cutoverStarted = load.now();
-			assertThat(billing.switchTo("v2").path("live").asString()).isEqualTo("v2");
-			cutoverDone = load.now();
-			whileV2Live = awaitAcknowledgedSince(load, cutoverDone);
-			assertThat(awaitInvoices(whileV2Live)).as("invoices of the orders placed while v2 was live")
-				.allSatisfy((invoice) -> assertThat(invoice.billingVersion()).isEqualTo("v2"));
-			rollbackStarted = load.now();
-			assertThat(billing.switchTo("v1").path("live").asString()).isEqualTo("v1");
-			rollbackDone = load.now();
-			awaitAcknowledgedSince(load, rollbackDone);
-		}
-		finally {
-			result = load.stop();
-		}
-		System.out.printf("cut-over %.1f-%.1f s, roll-back %.1f-%.1f s (load seconds); %s%n", cutoverStarted,
-				cutoverDone, rollbackStarted, rollbackDone, result.summary());
-		assertThat(result.notAcknowledged()).as("orders refused or failed").isEmpty();
-		assertThat(sentBetween(result, cutoverStarted, cutoverDone)).as("orders sent during the cut-over").isNotEmpty();
-		assertThat(sentBetween(result, rollbackStarted, rollbackDone)).as("orders sent during the roll-back")
-			.isNotEmpty();
-
-		Set<UUID> orders = orderIds(result.acknowledged());
-		Map<UUID, InvoiceIssued> invoiceOf = kafka
-			.awaitExactlyOneResultPerEvent(ConsumerGroups.BILLING, Topics.INVOICES, orders,
-					eventIdsOf(orders).toArray(UUID[]::new))
-			.stream()
-			.map(InvoiceIssued.class::cast)
-			.collect(Collectors.toMap(InvoiceIssued::orderId, Function.identity()));
-		assertThat(orderIds(whileV2Live)).allSatisfy((orderId) -> assertThat(invoiceOf.get(orderId).billingVersion())
-			.as("invoice of %s, placed while v2 was live", orderId)
-			.isEqualTo("v2"));
-		assertThat(orderIds(sentBetween(result, rollbackDone, Double.MAX_VALUE)))
-			.allSatisfy((orderId) -> assertThat(invoiceOf.get(orderId).billingVersion())
-				.as("invoice of %s, placed after the roll-back", orderId)
-				.isEqualTo("v1"));
-	}
-
 	private static BillingLiveWriter billing() {
 		return new BillingLiveWriter(system.service(Stack.BILLING).baseUri(),
 				system.service(Stack.BILLING_V2).baseUri());
-	}
-
-	/**
-	 * Waits until a few orders sent at or after {@code since} (load seconds) are
-	 * acknowledged; returns those acknowledged by then.
-	 */
-	private static List<OrderLoad.Request> awaitAcknowledgedSince(OrderLoad.Running load, double since) {
-		return await().atMost(Duration.ofSeconds(60))
-			.until(() -> load.answered()
-				.stream()
-				.filter((request) -> request.acknowledged() && request.sentAt() >= since)
-				.toList(), (requests) -> requests.size() >= ORDERS_PER_STEP);
-	}
-
-	/** Waits until each order's event has its invoice, and returns them. */
-	private static List<InvoiceIssued> awaitInvoices(List<OrderLoad.Request> requests) {
-		Set<UUID> orders = orderIds(requests);
-		return await().atMost(Duration.ofSeconds(60))
-			.until(() -> kafka.resultsFor(Topics.INVOICES, orders).stream().map(InvoiceIssued.class::cast).toList(),
-					(invoices) -> invoices.stream()
-						.map(InvoiceIssued::orderId)
-						.collect(Collectors.toSet())
-						.equals(orders));
-	}
-
-	private static List<OrderLoad.Request> sentBetween(OrderLoad.Result result, double from, double to) {
-		return result.acknowledged()
-			.stream()
-			.filter((request) -> request.sentAt() >= from && request.sentAt() <= to)
-			.toList();
-	}
-
-	private static Set<UUID> orderIds(List<OrderLoad.Request> requests) {
-		return requests.stream().map((request) -> UUID.fromString(request.orderId())).collect(Collectors.toSet());
-	}
-
-	private static void log(String line) {
-		System.out.println("[load] " + line);
 	}
 
 	private static Set<UUID> placeOrders(int count) {
@@ -272,16 +161,6 @@ class SecuredSystemTest {
 			Collection<UUID> orders) {
 		Set<String> keys = orders.stream().map(UUID::toString).collect(Collectors.toSet());
 		return records.stream().filter((record) -> keys.contains(record.key())).toList();
-	}
-
-	private static String allLogs() throws IOException {
-		StringBuilder logs = new StringBuilder();
-		try (Stream<Path> files = Files.list(system.cluster().layout().logDirectory())) {
-			for (Path file : files.toList()) {
-				logs.append(Files.readString(file, StandardCharsets.UTF_8));
-			}
-		}
-		return logs.toString();
 	}
 
 	private static void awaitEveryGroupCaughtUp() throws Exception {

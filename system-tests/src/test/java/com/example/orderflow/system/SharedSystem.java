@@ -7,8 +7,12 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.Comparator;
 import java.util.List;
 
+import org.junit.jupiter.api.ClassDescriptor;
+import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,6 +42,25 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 	/** The system in secured mode ({@code ./demo up --secure}). */
 	boolean secured() default false;
+
+	/**
+	 * The order of the system-test classes: those on the plain system, then those on the
+	 * secured one, each in name order, so each kind of system starts once
+	 * ({@code junit-platform.properties} names it).
+	 */
+	final class PlainFirst implements ClassOrderer {
+
+		@Override
+		public void orderClasses(ClassOrdererContext context) {
+			context.getClassDescriptors()
+				.sort(Comparator
+					.comparing((ClassDescriptor descriptor) -> descriptor.findAnnotation(SharedSystem.class)
+						.map(SharedSystem::secured)
+						.orElse(false))
+					.thenComparing((descriptor) -> descriptor.getTestClass().getName()));
+		}
+
+	}
 
 	/** Keeps the one running system in the store of the whole test run. */
 	final class Extension implements ParameterResolver, AfterEachCallback {
