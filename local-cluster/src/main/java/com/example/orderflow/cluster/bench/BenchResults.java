@@ -234,7 +234,9 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 	 * @param sent requests sent
 	 * @param acknowledged answered 201
 	 * @param errors anything else, or no answer
-	 * @param acknowledgedPerSecond 201s per second of load
+	 * @param acknowledgedPerSecond 201s per second from the first request to the last 201
+	 * (at least the step's time; before 2026-12-03 19:00 divided by the step's time only,
+	 * which counted a backlog answered after the step as taken within it)
 	 * @param httpMs request to answer, for every request
 	 * @param groups per consumer group: the order event to the output record
 	 * @param sustainable no errors, the rate sent, HTTP p99 within the limit

@@ -177,8 +177,8 @@ final class LoadSteps implements AutoCloseable {
 			verdict = "ok";
 		}
 		BenchResults.Step step = new BenchResults.Step(phase, rate, result.seconds(), result.sent(),
-				acknowledged.size(), errors, acknowledged.size() / Math.max(0.001, result.seconds()), http, groups,
-				verdict.equals("ok"), verdict, cpuCores, comparison, machineCores);
+				acknowledged.size(), errors, result.acknowledgedPerSecond(), http, groups, verdict.equals("ok"),
+				verdict, cpuCores, comparison, machineCores);
 		this.progress.accept(describe(step));
 		return step;
 	}

@@ -203,6 +203,21 @@ public final class OrderLoad {
 			return this.requests.stream().mapToInt((request) -> request.attempts() - 1).sum();
 		}
 
+		/**
+		 * 201s per second over the time they took: from the first request to the last
+		 * 201, and at least the time the load ran. Divided by the load's time alone, the
+		 * answers that came after it (a backlog the server worked off for half a minute)
+		 * would count as if they had come within it.
+		 */
+		public double acknowledgedPerSecond() {
+			double lastAcknowledged = this.requests.stream()
+				.filter(Request::acknowledged)
+				.mapToDouble(Request::answeredAt)
+				.max()
+				.orElse(0);
+			return acknowledged().size() / Math.max(0.001, Math.max(this.seconds, lastAcknowledged));
+		}
+
 		/** The longest a client waited for its 201. */
 		public double stallSeconds() {
 			return this.requests.stream().filter(Request::acknowledged).mapToDouble(Request::seconds).max().orElse(0);
