@@ -1,6 +1,5 @@
 package com.example.orderflow.system;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -41,8 +39,9 @@ import static org.awaitility.Awaitility.await;
  * SASL_SSL as its own principal, the cluster denying whatever the ACL matrix does not
  * allow. Orders flow end to end with exactly one output per event and group, poison is
  * parked in each group's own dead-letter topic, the comparison classifies every order,
- * and after all of it no service was refused anything or logged a secret. Billing's
- * cut-over and roll-back under load run on this same secured system
+ * and after all of it no service was refused anything or logged a secret (checked by
+ * {@link SharedSystem} after every class on the secured system). Billing's cut-over and
+ * roll-back under load run on this same secured system
  * ({@link BlueGreenCutoverSystemTest}). (The refusals themselves:
  * {@code SecuredClusterTests} in local-cluster.)
  */
@@ -76,19 +75,6 @@ class SecuredSystemTest {
 				POISON_KEY, POISON);
 		placed.addAll(placeOrders(ORDERS));
 		awaitEveryGroupCaughtUp();
-	}
-
-	/**
-	 * The scan of every log, after every test of this class and before the system stops.
-	 * {@code @AfterAll} rather than a test ordered last: JUnit runs it after all the
-	 * tests whatever their order, so no test depends on another's place in the run, and
-	 * each step still passes or fails on its own; a failure here fails the class.
-	 */
-	@AfterAll
-	static void noServiceWasRefusedAnythingAndNoLogHoldsASecret() throws IOException {
-		if (system != null) {
-			system.assertNoRefusalAndNoSecretInLogs();
-		}
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,7 +33,11 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * ({@link RunningSystem#changesSinceStart}); a test that left a node down, an instance
  * added or billing cut over fails, and the next test is given a new system. At most one
  * system runs at a time: a class asking for the other kind (secured or not) stops the
- * current one first, so the two never compete for the cores.
+ * current one first, so the two never compete for the cores. After every class on the
+ * secured system it scans every log of the system
+ * ({@link RunningSystem#assertNoRefusalAndNoSecretInLogs}): after all of the class's
+ * tests whatever their order, so no test depends on another's place in the run, and a
+ * failure fails the class.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -63,7 +68,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 	}
 
 	/** Keeps the one running system in the store of the whole test run. */
-	final class Extension implements ParameterResolver, AfterEachCallback {
+	final class Extension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
 
 		private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
 			.create(SharedSystem.class);
@@ -85,6 +90,11 @@ import org.junit.platform.commons.support.AnnotationSupport;
 		public void afterEach(ExtensionContext context) {
 			current(context).checkUnchanged(
 					context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName());
+		}
+
+		@Override
+		public void afterAll(ExtensionContext context) throws IOException {
+			current(context).checkLogsIfSecured();
 		}
 
 		private static Current current(ExtensionContext context) {
@@ -122,6 +132,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
 				this.secured = secured;
 			}
 			return this.system;
+		}
+
+		/** In secured mode, no refusal and no secret in any log of the running system. */
+		synchronized void checkLogsIfSecured() throws IOException {
+			if (this.system != null && this.secured) {
+				this.system.assertNoRefusalAndNoSecretInLogs();
+			}
 		}
 
 		synchronized void checkUnchanged(String test) {
