@@ -23,6 +23,7 @@ import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -227,7 +228,12 @@ final class RawConsumeTransformProduce implements AutoCloseable {
 			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = inputEnds(admin);
 			boolean atEnd = true;
 			for (GroupLoop loop : this.loops) {
-				Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(loop.groupId)
+				// Stable: a transaction's offsets become the committed ones when its
+				// markers are written, after commitTransaction has returned (transactions
+				// v2); until then the coordinator answers UNSTABLE_OFFSET_COMMIT and the
+				// admin client asks again.
+				Map<TopicPartition, OffsetAndMetadata> committed = admin
+					.listConsumerGroupOffsets(loop.groupId, new ListConsumerGroupOffsetsOptions().requireStable(true))
 					.partitionsToOffsetAndMetadata()
 					.get(30, TimeUnit.SECONDS);
 				for (var end : ends.entrySet()) {
