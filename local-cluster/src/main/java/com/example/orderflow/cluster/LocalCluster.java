@@ -15,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +126,7 @@ public final class LocalCluster implements AutoCloseable {
 		this.compiler = compiler;
 		this.classpath = KafkaNode.classpathOf(System.getProperty("java.class.path"));
 		this.progress = progress;
-		this.admin = Admin.create(adminConfiguration(bootstrapServers(layout, security), security));
+		this.admin = Admin.create(adminConfiguration(clientProperties(layout, security)));
 	}
 
 	/**
@@ -239,6 +240,28 @@ public final class LocalCluster implements AutoCloseable {
 	 */
 	public Map<String, Object> adminClientProperties() {
 		return (this.security != null) ? this.security.clientProperties(ClusterSecurity.ADMIN) : Map.of();
+	}
+
+	/**
+	 * What a Kafka client of the tooling (drills, tour, bench) needs to reach this
+	 * cluster: its bootstrap servers and, secured, the admin principal's settings.
+	 */
+	public Map<String, Object> clientProperties() {
+		return clientProperties(this.layout, this.security);
+	}
+
+	/**
+	 * {@link #clientProperties()} of a cluster with this layout and security, such as the
+	 * one a running {@code ./demo up} holds.
+	 * @param security the cluster's secrets, or null for the plaintext cluster
+	 */
+	public static Map<String, Object> clientProperties(Layout layout, ClusterSecurity security) {
+		Map<String, Object> properties = new HashMap<>();
+		if (security != null) {
+			properties.putAll(security.clientProperties(ClusterSecurity.ADMIN));
+		}
+		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(layout, security));
+		return Map.copyOf(properties);
 	}
 
 	public Layout layout() {
@@ -590,12 +613,9 @@ public final class LocalCluster implements AutoCloseable {
 						AclMatrix.load().principals()));
 	}
 
-	private static Properties adminConfiguration(String bootstrapServers, ClusterSecurity security) {
+	private static Properties adminConfiguration(Map<String, Object> client) {
 		Properties configuration = new Properties();
-		if (security != null) {
-			configuration.putAll(security.clientProperties(ClusterSecurity.ADMIN));
-		}
-		configuration.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		configuration.putAll(client);
 		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-local-cluster");
 		configuration.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
 		configuration.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);

@@ -42,14 +42,12 @@ import static org.awaitility.Awaitility.await;
  * after the roll-back and by v2 in between, and the shadow {@code invoices-v2} one per
  * order throughout.
  * <p>
- * It runs on the secured system ({@code ./demo up --secure}), where a cut-over asks the
- * most of the cluster: each billing version writes as its own principal, and billing's
- * principal reads one group's committed offsets and writes the other's; afterwards no
- * service was refused anything ({@link SharedSystem} scans the logs after the class). One
- * start of the secured system serves this class and {@link SecuredSystemTest}; the
- * cut-over's logic is the same in plain mode.
+ * On the secured system ({@link SharedSystem}) a cut-over asks the most of the cluster:
+ * each billing version writes as its own principal, and billing's principal reads one
+ * group's committed offsets and writes the other's; afterwards no service was refused
+ * anything ({@link SharedSystem} scans the logs after the class).
  */
-@SharedSystem(secured = true)
+@SharedSystem
 class BlueGreenCutoverSystemTest {
 
 	/**
@@ -83,7 +81,7 @@ class BlueGreenCutoverSystemTest {
 	static void useTheSharedSystem(RunningSystem shared) {
 		system = shared;
 		// As the admin principal: reads every topic.
-		kafka = new TestKafkaClients(system.bootstrapServers(), system.cluster().adminClientProperties());
+		kafka = system.kafka();
 	}
 
 	@Test

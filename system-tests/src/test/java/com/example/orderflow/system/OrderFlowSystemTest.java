@@ -31,17 +31,19 @@ import com.example.orderflow.events.ShipmentCancelled;
 import com.example.orderflow.events.ShipmentScheduled;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.cluster.demo.FailureDrill;
+import com.example.orderflow.cluster.drill.BillingLiveWriter;
+import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.kafka.support.KafkaHeaders;
 
@@ -50,8 +52,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The foundation's end-to-end proof: 200 orders placed over HTTP (every fifth cancelled)
- * against three broker processes and six service processes, then every claim checked from
- * Kafka under {@code read_committed}.
+ * against three broker processes and the service processes, each service its own
+ * principal under the ACL matrix, then every claim checked from Kafka under
+ * {@code read_committed}, and billing's blue/green comparison of them.
  */
 @SharedSystem
 class OrderFlowSystemTest {
@@ -78,10 +81,11 @@ class OrderFlowSystemTest {
 	@BeforeAll
 	static void placeOrdersOnTheRunningSystem(RunningSystem shared) throws Exception {
 		system = shared;
-		kafka = new TestKafkaClients(system.bootstrapServers());
+		kafka = system.kafka();
 		// Bytes no consumer can read, ahead of the orders: every group must park them and
-		// go on.
-		kafka.sendBytes(Topics.ORDERS, POISON_KEY, POISON);
+		// go on. Only the orders principal may write orders.
+		system.kafkaAs(ClusterSecurity.PRINCIPAL_OF_SERVICE.get(Stack.ORDERS))
+			.sendBytes(Topics.ORDERS, POISON_KEY, POISON);
 		OrdersApi api = new OrdersApi(system.service(Stack.ORDERS).port());
 		ExecutorService clients = Executors.newFixedThreadPool(8);
 		try {
@@ -201,7 +205,7 @@ class OrderFlowSystemTest {
 	@Test
 	void aPoisonedOrderTravelsRetryTopicsToTheDeadLetterTopicAndIsProcessedOnceAfterReplay() {
 		FailureDrill.Result drill = new FailureDrill(system.service(Stack.ORDERS).baseUri(),
-				system.service(Stack.SHIPPING).baseUri(), system.bootstrapServers(),
+				system.service(Stack.SHIPPING).baseUri(), system.clientProperties(),
 				(line) -> System.out.println("[drill] " + line))
 			.run();
 		System.out.print(drill.report());
@@ -215,6 +219,25 @@ class OrderFlowSystemTest {
 				orderCreated))
 			.singleElement()
 			.isInstanceOf(ShipmentScheduled.class);
+	}
+
+	@Test
+	void theComparisonClassifiesEveryOrderWithNothingPendingOrMissing() {
+		BillingLiveWriter billing = new BillingLiveWriter(system.service(Stack.BILLING).baseUri(),
+				system.service(Stack.BILLING_V2).baseUri());
+		// v2 prices tax per line, v1 per order: some orders differ by a rounding cent,
+		// and a mismatch is a classification too.
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+			assertThat(placed).allSatisfy((orderId) -> assertThat(billing.comparisonOf(orderId.toString()))
+				.as("comparison of order %s", orderId)
+				.hasValueSatisfying(
+						(comparison) -> assertThat(comparison.path("result").asString()).isIn("MATCH", "MISMATCH")));
+			JsonNode comparison = billing.comparison();
+			assertThat(comparison.path("pending").asLong()).as(BillingLiveWriter.summary(comparison)).isZero();
+		});
+		JsonNode comparison = billing.comparison();
+		assertThat(comparison.path("missingInV1").asLong()).as(BillingLiveWriter.summary(comparison)).isZero();
+		assertThat(comparison.path("missingInV2").asLong()).as(BillingLiveWriter.summary(comparison)).isZero();
 	}
 
 	@Test
@@ -260,8 +283,7 @@ class OrderFlowSystemTest {
 	 * offset.
 	 */
 	private static Map<String, Long> lagOfEveryGroup() throws Exception {
-		try (Admin admin = Admin
-			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers()))) {
+		try (Admin admin = Admin.create(system.clientProperties())) {
 			Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
 			for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
 				ends.put(new TopicPartition(Topics.ORDERS, partition), OffsetSpec.latest());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -18,14 +19,16 @@ import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.testsupport.TestKafkaClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole system as processes, as {@code ./demo up} runs it: the real 3-node KRaft
- * cluster and every service jar, but on free ports and in a temporary folder so it never
- * collides with a running demo. Closing it stops every process it started.
+ * The whole system as processes, as {@code ./demo up --secure} runs it: the real 3-node
+ * KRaft cluster (SASL_SSL for clients, the ACL matrix) and every service jar as its own
+ * principal, but on free ports and in a temporary folder so it never collides with a
+ * running demo. Closing it stops every process it started.
  */
 final class RunningSystem implements AutoCloseable {
 
@@ -54,30 +57,17 @@ final class RunningSystem implements AutoCloseable {
 	}
 
 	static RunningSystem start() throws IOException {
-		return start(false);
-	}
-
-	/**
-	 * The system in secured mode: TLS, one SCRAM principal per service, the ACL matrix
-	 * ({@code ./demo up --secure}).
-	 */
-	static RunningSystem startSecured() throws IOException {
-		return start(true);
-	}
-
-	private static RunningSystem start(boolean secured) throws IOException {
 		Path directory = Files.createTempDirectory("orderflow-system-");
 		LocalCluster.Layout layout = LocalCluster.Layout.withFreePorts(directory);
 		Consumer<String> progress = (line) -> System.out.println("[cluster] " + line);
-		LocalCluster cluster = secured ? LocalCluster.startSecured(layout, progress)
-				: LocalCluster.start(layout, progress);
+		LocalCluster cluster = LocalCluster.startSecured(layout, progress);
 		RunningSystem system = new RunningSystem(cluster);
 		try {
 			Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
 			List<ServiceProcess.Spec> specs = Stack.defaultServices(repoRoot)
 				.stream()
 				.map((spec) -> spec.withPort(ServiceProcess.freePort()))
-				.map((spec) -> cluster.security().map((security) -> security.secured(spec)).orElse(spec))
+				.map(cluster.security().orElseThrow()::secured)
 				.toList();
 			system.services = Stack.start(specs, cluster.layout().logDirectory(), cluster.bootstrapServers(),
 					READY_TIMEOUT, (line) -> System.out.println("[services] " + line));
@@ -140,6 +130,24 @@ final class RunningSystem implements AutoCloseable {
 		return this.cluster.bootstrapServers();
 	}
 
+	/**
+	 * The bootstrap servers and the admin principal's settings: a client that reads all.
+	 */
+	Map<String, Object> clientProperties() {
+		return this.cluster.clientProperties();
+	}
+
+	/** The clients of the tests, as the admin principal: they may read every topic. */
+	TestKafkaClients kafka() {
+		return new TestKafkaClients(bootstrapServers(), this.cluster.adminClientProperties());
+	}
+
+	/** The clients of the tests as one principal of the ACL matrix, such as orders. */
+	TestKafkaClients kafkaAs(String principal) {
+		return new TestKafkaClients(bootstrapServers(),
+				this.cluster.security().orElseThrow().clientProperties(principal));
+	}
+
 	/** The cluster, for what a secured system's tests need of it: its security. */
 	LocalCluster cluster() {
 		return this.cluster;
@@ -154,10 +162,10 @@ final class RunningSystem implements AutoCloseable {
 	}
 
 	/**
-	 * In secured mode: no process was refused anything (no authorization or
-	 * authentication error in any log), no log holds a password, and the services'
-	 * clients said at start that they speak SASL_SSL. Each class on the secured system
-	 * checks it after its tests, whatever the order the classes run in.
+	 * No process was refused anything (no authorization or authentication error in any
+	 * log), no log holds a password, and the services' clients said at start that they
+	 * speak SASL_SSL. {@link SharedSystem} checks it after each class's tests, whatever
+	 * the order the classes run in.
 	 */
 	void assertNoRefusalAndNoSecretInLogs() throws IOException {
 		ClusterSecurity security = this.cluster.security().orElseThrow();

@@ -7,34 +7,29 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.util.Comparator;
 import java.util.List;
 
-import org.junit.jupiter.api.ClassDescriptor;
-import org.junit.jupiter.api.ClassOrderer;
-import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Gives a system-test class the {@link RunningSystem} it names as a parameter of a
- * {@code @BeforeAll} or {@code @BeforeEach} method, shared by every class of the test run
- * that asks for the same kind: starting the ten processes takes a minute or more on two
- * cores, so it happens once, and the system is stopped, with the check that no process is
- * left, when the run ends.
+ * {@code @BeforeAll} or {@code @BeforeEach} method, shared by every class of the test
+ * run: starting the ten processes takes a minute or more on two cores, so it happens
+ * once, and the system is stopped, with the check that no process is left, when the run
+ * ends. It runs secured ({@code ./demo up --secure}), so every test also shows that its
+ * path works with each service as its own principal under the ACL matrix; the plaintext
+ * cluster differs only in the listener (local-cluster's tests start it).
  * <p>
  * Sharing makes no test depend on another: each counts only the orders and records it
  * made, and leaves the system as it found it. After every test this checks that it did
  * ({@link RunningSystem#changesSinceStart}); a test that left a node down, an instance
- * added or billing cut over fails, and the next test is given a new system. At most one
- * system runs at a time: a class asking for the other kind (secured or not) stops the
- * current one first, so the two never compete for the cores. After every class on the
- * secured system it scans every log of the system
+ * added or billing cut over fails, and the next test is given a new system. After every
+ * class it scans every log of the system
  * ({@link RunningSystem#assertNoRefusalAndNoSecretInLogs}): after all of the class's
  * tests whatever their order, so no test depends on another's place in the run, and a
  * failure fails the class.
@@ -44,28 +39,6 @@ import org.junit.platform.commons.support.AnnotationSupport;
 @Documented
 @ExtendWith(SharedSystem.Extension.class)
 @interface SharedSystem {
-
-	/** The system in secured mode ({@code ./demo up --secure}). */
-	boolean secured() default false;
-
-	/**
-	 * The order of the system-test classes: those on the plain system, then those on the
-	 * secured one, each in name order, so each kind of system starts once
-	 * ({@code junit-platform.properties} names it).
-	 */
-	final class PlainFirst implements ClassOrderer {
-
-		@Override
-		public void orderClasses(ClassOrdererContext context) {
-			context.getClassDescriptors()
-				.sort(Comparator
-					.comparing((ClassDescriptor descriptor) -> descriptor.findAnnotation(SharedSystem.class)
-						.map(SharedSystem::secured)
-						.orElse(false))
-					.thenComparing((descriptor) -> descriptor.getTestClass().getName()));
-		}
-
-	}
 
 	/** Keeps the one running system in the store of the whole test run. */
 	final class Extension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
@@ -80,10 +53,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 		@Override
 		public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-			boolean secured = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), SharedSystem.class)
-				.orElseThrow()
-				.secured();
-			return current(context).system(secured);
+			return current(context).system();
 		}
 
 		@Override
@@ -94,7 +64,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 		@Override
 		public void afterAll(ExtensionContext context) throws IOException {
-			current(context).checkLogsIfSecured();
+			current(context).checkLogs();
 		}
 
 		private static Current current(ExtensionContext context) {
@@ -111,32 +81,28 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 		private RunningSystem system;
 
-		private boolean secured;
-
 		/** Why the running system may not be handed out again, or null. */
 		private String changed;
 
-		synchronized RunningSystem system(boolean secured) {
-			if (this.system != null && (this.secured != secured || this.changed != null)) {
-				System.out.println("[system] stopping the running system: "
-						+ ((this.changed != null) ? this.changed : "the next class needs another kind"));
+		synchronized RunningSystem system() {
+			if (this.system != null && this.changed != null) {
+				System.out.println("[system] stopping the running system: " + this.changed);
 				stop();
 			}
 			if (this.system == null) {
 				try {
-					this.system = secured ? RunningSystem.startSecured() : RunningSystem.start();
+					this.system = RunningSystem.start();
 				}
 				catch (IOException ex) {
 					throw new UncheckedIOException(ex);
 				}
-				this.secured = secured;
 			}
 			return this.system;
 		}
 
-		/** In secured mode, no refusal and no secret in any log of the running system. */
-		synchronized void checkLogsIfSecured() throws IOException {
-			if (this.system != null && this.secured) {
+		/** No refusal and no secret in any log of the running system. */
+		synchronized void checkLogs() throws IOException {
+			if (this.system != null) {
 				this.system.assertNoRefusalAndNoSecretInLogs();
 			}
 		}

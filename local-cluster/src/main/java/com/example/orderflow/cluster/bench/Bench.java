@@ -198,7 +198,8 @@ public final class Bench {
 		List<BenchResults.Step> perRecord = new ArrayList<>();
 		double highest = 0;
 		Map<String, Long> loaded = Map.of();
-		try (LoadSteps steps = new LoadSteps(orders.baseUri(), bootstrap, this::processes, this.progress)) {
+		try (LoadSteps steps = new LoadSteps(orders.baseUri(), this.cluster.clientProperties(), this::processes,
+				this.progress)) {
 			// A first step on a fresh stack pays for class loading, JIT and the first
 			// transactions' coordinator look-ups; it is printed but never counted.
 			StepPlan warmUp = new StepPlan(RATES.get(0), seconds(6, 15), seconds(30, 60));
@@ -387,7 +388,7 @@ public final class Bench {
 		String customer = "bench-probe-" + System.currentTimeMillis();
 		new OrdersClient(orders.baseUri(), this.progress).place(customer);
 		JsonMapper json = JsonMapper.builder().build();
-		try (TopicReader reader = new TopicReader(this.cluster.bootstrapServers(), Topics.ORDERS)) {
+		try (TopicReader reader = new TopicReader(this.cluster.clientProperties(), Topics.ORDERS)) {
 			for (ConsumerRecord<String, byte[]> record : reader.readNew()) {
 				JsonNode value = json.readTree(record.value());
 				if (customer.equals(value.path("customerId").asString())) {

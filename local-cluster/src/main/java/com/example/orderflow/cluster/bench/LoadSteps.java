@@ -27,7 +27,6 @@ import com.example.orderflow.cluster.drill.OutputLedger.TopicReader;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,15 +85,15 @@ final class LoadSteps implements AutoCloseable {
 	/** Per output topic: causationId to the output record's timestamp. */
 	private final Map<String, Map<String, Long>> outputAt = new HashMap<>();
 
-	LoadSteps(URI ordersService, String bootstrapServers, Supplier<Map<String, Long>> processes,
+	LoadSteps(URI ordersService, Map<String, Object> client, Supplier<Map<String, Long>> processes,
 			Consumer<String> progress) {
 		this.ordersService = ordersService;
 		this.processes = processes;
 		this.progress = progress;
-		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-		this.orders = new TopicReader(bootstrapServers, Topics.ORDERS).fromNow();
+		this.admin = Admin.create(client);
+		this.orders = new TopicReader(client, Topics.ORDERS).fromNow();
 		ConsumerGroups.OUTPUT_TOPICS.values()
-			.forEach((topic) -> this.outputs.put(topic, new TopicReader(bootstrapServers, topic).fromNow()));
+			.forEach((topic) -> this.outputs.put(topic, new TopicReader(client, topic).fromNow()));
 	}
 
 	/**

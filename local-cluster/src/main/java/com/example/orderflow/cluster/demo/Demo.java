@@ -315,9 +315,7 @@ public final class Demo {
 			this.out.println("No Kafka cluster runs at " + bootstrapServers + ": start one with ./demo up");
 			return 1;
 		}
-		Map<String, Object> configuration = new HashMap<>();
-		security.ifPresent((secured) -> configuration.putAll(secured.clientProperties(ClusterSecurity.ADMIN)));
-		configuration.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		Map<String, Object> configuration = new HashMap<>(clusterClient());
 		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-status");
 		configuration.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
 		configuration.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
@@ -446,7 +444,7 @@ public final class Demo {
 	 */
 	private int failures() {
 		FailureDrill.Result result = new FailureDrill(serviceUri(Stack.ORDERS), serviceUri(Stack.SHIPPING),
-				this.options.layout().bootstrapServers(), this.progress)
+				clusterClient(), this.progress)
 			.run();
 		this.out.println();
 		this.out.print(result.report());
@@ -497,8 +495,7 @@ public final class Demo {
 		int count = Integer.parseInt(arguments.get(1));
 		List<String> running = remoteProcesses().scale(service, count);
 		this.progress.accept("running: " + String.join(", ", running) + "; waiting for the group to settle");
-		this.out.print(GroupAssignments.awaitSettled(this.options.layout().bootstrapServers(), service, count,
-				Duration.ofSeconds(90)));
+		this.out.print(GroupAssignments.awaitSettled(clusterClient(), service, count, Duration.ofSeconds(90)));
 		return 0;
 	}
 
@@ -569,8 +566,16 @@ public final class Demo {
 	private SystemProcesses remoteProcesses() {
 		Map<String, URI> uris = new HashMap<>();
 		this.options.services().forEach((spec) -> uris.put(spec.name(), URI.create("http://127.0.0.1:" + spec.port())));
-		return ControlChannel.client(controlDirectory(), this.options.layout().bootstrapServers(), uris::get,
-				CONTROL_TIMEOUT);
+		return ControlChannel.client(controlDirectory(), clusterClient(), uris::get, CONTROL_TIMEOUT);
+	}
+
+	/**
+	 * How the tooling reaches the cluster of the data folder: as its admin principal if
+	 * it is secured.
+	 */
+	private Map<String, Object> clusterClient() {
+		return LocalCluster.clientProperties(this.options.layout(),
+				ClusterSecurity.existing(this.options.dataDirectory()).orElse(null));
 	}
 
 	/** The command's arguments without its options. */

@@ -22,6 +22,7 @@ import com.example.orderflow.cluster.status.TextTable;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.EventTypes;
 import com.example.orderflow.events.Topics;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -107,7 +108,7 @@ public final class FailureDrill {
 
 	private final URI shippingService;
 
-	private final String bootstrapServers;
+	private final Map<String, Object> client;
 
 	private final Consumer<String> progress;
 
@@ -117,26 +118,26 @@ public final class FailureDrill {
 	 * A drill against a running system.
 	 * @param ordersService the base URI of orders-service ({@code http://127.0.0.1:8081})
 	 * @param shippingService the base URI of shipping-service
-	 * @param bootstrapServers the cluster's bootstrap servers
+	 * @param client how to reach the cluster: its bootstrap servers and, secured, the
+	 * admin principal's settings
 	 * @param progress where each step and each hop is told as it happens
 	 */
-	public FailureDrill(URI ordersService, URI shippingService, String bootstrapServers, Consumer<String> progress) {
-		this(ordersService, shippingService, bootstrapServers, progress, DEFAULT_STEP_TIMEOUT);
+	public FailureDrill(URI ordersService, URI shippingService, Map<String, Object> client, Consumer<String> progress) {
+		this(ordersService, shippingService, client, progress, DEFAULT_STEP_TIMEOUT);
 	}
 
-	private FailureDrill(URI ordersService, URI shippingService, String bootstrapServers, Consumer<String> progress,
+	private FailureDrill(URI ordersService, URI shippingService, Map<String, Object> client, Consumer<String> progress,
 			Duration stepTimeout) {
 		this.ordersService = ordersService;
 		this.shippingService = shippingService;
-		this.bootstrapServers = bootstrapServers;
+		this.client = client;
 		this.progress = progress;
 		this.stepTimeout = stepTimeout;
 	}
 
 	/** The same drill with another limit on how long each step may wait. */
 	public FailureDrill withStepTimeout(Duration timeout) {
-		return new FailureDrill(this.ordersService, this.shippingService, this.bootstrapServers, this.progress,
-				timeout);
+		return new FailureDrill(this.ordersService, this.shippingService, this.client, this.progress, timeout);
 	}
 
 	/**
@@ -250,7 +251,8 @@ public final class FailureDrill {
 		Result execute() {
 			FailureDrill.this.progress
 				.accept("failure drill: one order through %s's retry topics, dead-letter topic ".formatted(GROUP)
-						+ "and replay, checked on the cluster at " + FailureDrill.this.bootstrapServers);
+						+ "and replay, checked on the cluster at "
+						+ FailureDrill.this.client.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
 			try (Watch watch = new Watch()) {
 				boolean ok = step("faults on", this::faultsOn) && step("order placed", () -> place(watch))
 						&& step("on orders", () -> onOrders(watch)) && step("on retry-1", () -> onRetry(watch, 1))
@@ -568,8 +570,7 @@ public final class FailureDrill {
 		private String key;
 
 		Watch() {
-			Map<String, Object> configuration = new HashMap<>();
-			configuration.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, FailureDrill.this.bootstrapServers);
+			Map<String, Object> configuration = new HashMap<>(FailureDrill.this.client);
 			configuration.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 			configuration.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 			configuration.put(ConsumerConfig.CLIENT_ID_CONFIG, "orderflow-failure-drill");

@@ -2,6 +2,7 @@ package com.example.orderflow.cluster.drill;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,9 +32,10 @@ final class AssignmentWatch implements AutoCloseable {
 
 	private volatile boolean running = true;
 
-	AssignmentWatch(String bootstrapServers, String group) {
-		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-				AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-drill-watch"));
+	AssignmentWatch(Map<String, Object> client, String group) {
+		Map<String, Object> configuration = new HashMap<>(client);
+		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-drill-watch");
+		this.admin = Admin.create(configuration);
 		this.group = group;
 		this.thread = new Thread(this::watch, "assignment-watch-" + group);
 		this.thread.setDaemon(true);

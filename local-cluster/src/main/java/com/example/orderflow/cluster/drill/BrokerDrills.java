@@ -71,8 +71,8 @@ public final class BrokerDrills {
 	public DrillReport failover() {
 		DrillReport report = new DrillReport("kill -9 the broker that is the active controller, under load",
 				this.progress);
-		try (ClusterChecks cluster = new ClusterChecks(this.processes.bootstrapServers());
-				OutputLedger ledger = new OutputLedger(this.processes.bootstrapServers())) {
+		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties());
+				OutputLedger ledger = new OutputLedger(this.processes.clientProperties())) {
 			int node = cluster.activeController();
 			long led = cluster.partitions().stream().filter((partition) -> partition.leader() == node).count();
 			this.progress.accept("node %d is the active controller and leads %d partitions".formatted(node, led));
@@ -99,8 +99,8 @@ public final class BrokerDrills {
 	public DrillReport quorumLoss() {
 		DrillReport report = new DrillReport("two of three brokers down: 503, nothing half-done, recovery",
 				this.progress);
-		try (ClusterChecks cluster = new ClusterChecks(this.processes.bootstrapServers());
-				OutputLedger ledger = new OutputLedger(this.processes.bootstrapServers())) {
+		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties());
+				OutputLedger ledger = new OutputLedger(this.processes.clientProperties())) {
 			int controller = cluster.activeController();
 			int other = (controller % LocalCluster.NODES) + 1;
 			OrderLoad.Running load = new OrderLoad(this.processes.serviceUri(Stack.ORDERS), this.progress, false)
@@ -163,8 +163,8 @@ public final class BrokerDrills {
 	/** Each broker stopped and started in turn, under load. */
 	public DrillReport rollingRestart() {
 		DrillReport report = new DrillReport("rolling restart of the three brokers, under load", this.progress);
-		try (ClusterChecks cluster = new ClusterChecks(this.processes.bootstrapServers());
-				OutputLedger ledger = new OutputLedger(this.processes.bootstrapServers())) {
+		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties());
+				OutputLedger ledger = new OutputLedger(this.processes.clientProperties())) {
 			OrderLoad.Running load = load().start(this.ordersPerSecond, Duration.ofMinutes(10));
 			ClusterChecks.pause(Duration.ofSeconds(3));
 			for (int node = 1; node <= LocalCluster.NODES; node++) {
@@ -199,7 +199,7 @@ public final class BrokerDrills {
 	/** {@code ./demo kill broker <id>}: kill -9 and watch leadership move. */
 	public DrillReport kill(int node) {
 		DrillReport report = new DrillReport("kill -9 broker " + node, this.progress);
-		try (ClusterChecks cluster = new ClusterChecks(this.processes.bootstrapServers())) {
+		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties())) {
 			this.processes.killBroker(node);
 			killed(report, cluster, node);
 		}
@@ -212,7 +212,7 @@ public final class BrokerDrills {
 	/** {@code ./demo start broker <id>}: back, in every ISR, preferred leaders again. */
 	public DrillReport start(int node) {
 		DrillReport report = new DrillReport("start broker " + node, this.progress);
-		try (ClusterChecks cluster = new ClusterChecks(this.processes.bootstrapServers())) {
+		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties())) {
 			restart(report, cluster, node);
 		}
 		catch (RuntimeException ex) {

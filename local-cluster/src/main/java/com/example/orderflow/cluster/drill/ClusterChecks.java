@@ -37,10 +37,15 @@ public final class ClusterChecks implements AutoCloseable {
 
 	private final Admin admin;
 
-	public ClusterChecks(String bootstrapServers) {
-		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-				AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-drill", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-				5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+	/**
+	 * @param client how to reach the cluster ({@link SystemProcesses#clientProperties})
+	 */
+	public ClusterChecks(Map<String, Object> client) {
+		Map<String, Object> configuration = new HashMap<>(client);
+		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-drill");
+		configuration.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+		configuration.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+		this.admin = Admin.create(configuration);
 	}
 
 	public Admin admin() {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -117,13 +118,13 @@ public final class ControlChannel {
 	 * The processes of the {@code ./demo up} that serves {@code directory}.
 	 * @param defaultUris the URIs of the default service instances, by name
 	 */
-	public static SystemProcesses client(Path directory, String bootstrapServers, Function<String, URI> defaultUris,
-			Duration timeout) {
+	public static SystemProcesses client(Path directory, Map<String, Object> clientProperties,
+			Function<String, URI> defaultUris, Duration timeout) {
 		return new SystemProcesses() {
 
 			@Override
-			public String bootstrapServers() {
-				return bootstrapServers;
+			public Map<String, Object> clientProperties() {
+				return clientProperties;
 			}
 
 			@Override

@@ -14,7 +14,6 @@ import java.util.stream.IntStream;
 
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -91,8 +90,8 @@ public record GroupAssignments(String group, String state, List<Member> members)
 	 * Waits until the group is stable with every partition owned and spread as
 	 * {@link #expectedShares} says, and draws it.
 	 */
-	public static String awaitSettled(String bootstrapServers, String group, int instances, Duration timeout) {
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+	public static String awaitSettled(Map<String, Object> client, String group, int instances, Duration timeout) {
+		try (Admin admin = Admin.create(client)) {
 			long deadline = System.nanoTime() + timeout.toNanos();
 			GroupAssignments last = null;
 			while (System.nanoTime() < deadline) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -57,8 +58,8 @@ public final class LocalProcesses implements SystemProcesses {
 	}
 
 	@Override
-	public String bootstrapServers() {
-		return this.cluster.bootstrapServers();
+	public Map<String, Object> clientProperties() {
+		return this.cluster.clientProperties();
 	}
 
 	@Override

@@ -45,7 +45,7 @@ public final class OrdersRestartDrill {
 		DrillReport report = new DrillReport(
 				"kill -9 of orders-service under load, its clients retrying with their Idempotency-Keys",
 				this.progress);
-		try (OutputLedger ledger = new OutputLedger(this.processes.bootstrapServers())) {
+		try (OutputLedger ledger = new OutputLedger(this.processes.clientProperties())) {
 			OrderLoad.Running load = new OrderLoad(this.processes.serviceUri(Stack.ORDERS), this.progress, true)
 				.start(this.ordersPerSecond, Duration.ofMinutes(5));
 			ClusterChecks.pause(BEFORE_THE_KILL);

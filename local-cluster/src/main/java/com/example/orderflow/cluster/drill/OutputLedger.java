@@ -40,7 +40,7 @@ public final class OutputLedger implements AutoCloseable {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final String bootstrapServers;
+	private final Map<String, Object> client;
 
 	private final Map<String, TopicReader> readers = new HashMap<>();
 
@@ -52,9 +52,12 @@ public final class OutputLedger implements AutoCloseable {
 	/** Per output topic: outputs per causationId. */
 	private final Map<String, Map<String, Integer>> outputs = new HashMap<>();
 
-	public OutputLedger(String bootstrapServers) {
-		this.bootstrapServers = bootstrapServers;
-		this.cluster = new ClusterChecks(bootstrapServers);
+	/**
+	 * @param client how to reach the cluster ({@link SystemProcesses#clientProperties})
+	 */
+	public OutputLedger(Map<String, Object> client) {
+		this.client = client;
+		this.cluster = new ClusterChecks(client);
 	}
 
 	private static Map<String, String> outputs() {
@@ -278,7 +281,7 @@ public final class OutputLedger implements AutoCloseable {
 	}
 
 	private TopicReader reader(String topic) {
-		return this.readers.computeIfAbsent(topic, (name) -> new TopicReader(this.bootstrapServers, name));
+		return this.readers.computeIfAbsent(topic, (name) -> new TopicReader(this.client, name));
 	}
 
 	@Override
@@ -298,9 +301,12 @@ public final class OutputLedger implements AutoCloseable {
 
 		private final List<TopicPartition> partitions;
 
-		public TopicReader(String bootstrapServers, String topic) {
-			Map<String, Object> configuration = new HashMap<>();
-			configuration.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		/**
+		 * @param client how to reach the cluster
+		 * ({@link SystemProcesses#clientProperties})
+		 */
+		public TopicReader(Map<String, Object> client, String topic) {
+			Map<String, Object> configuration = new HashMap<>(client);
 			configuration.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 			configuration.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 			configuration.put(ConsumerConfig.CLIENT_ID_CONFIG, "orderflow-drill-" + topic);

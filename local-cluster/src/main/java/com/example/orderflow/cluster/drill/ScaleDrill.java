@@ -70,10 +70,10 @@ public final class ScaleDrill {
 
 	private DrillReport run(String name, boolean share, boolean idle) {
 		DrillReport report = new DrillReport(name, this.progress);
-		try (ClusterChecks cluster = new ClusterChecks(this.processes.bootstrapServers());
-				AssignmentWatch watch = new AssignmentWatch(this.processes.bootstrapServers(), this.service);
-				OutputLedger ledger = new OutputLedger(this.processes.bootstrapServers());
-				OutputLedger.TopicReader outputs = new OutputLedger.TopicReader(this.processes.bootstrapServers(),
+		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties());
+				AssignmentWatch watch = new AssignmentWatch(this.processes.clientProperties(), this.service);
+				OutputLedger ledger = new OutputLedger(this.processes.clientProperties());
+				OutputLedger.TopicReader outputs = new OutputLedger.TopicReader(this.processes.clientProperties(),
 						ConsumerGroups.OUTPUT_TOPICS.get(this.service))
 					.fromNow()) {
 			Admin admin = cluster.admin();

@@ -2,6 +2,7 @@ package com.example.orderflow.cluster.drill;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a drill may do to the processes of a running system. {@link LocalProcesses} acts
@@ -11,7 +12,11 @@ import java.util.List;
  */
 public interface SystemProcesses {
 
-	String bootstrapServers();
+	/**
+	 * What a Kafka client of the tooling needs to reach the cluster: its bootstrap
+	 * servers and, on a secured cluster, the admin principal's SASL_SSL settings.
+	 */
+	Map<String, Object> clientProperties();
 
 	/** The base URI of a service instance ({@code http://127.0.0.1:8081}). */
 	URI serviceUri(String instance);

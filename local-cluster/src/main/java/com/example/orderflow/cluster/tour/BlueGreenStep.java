@@ -81,7 +81,7 @@ final class BlueGreenStep implements TourStep {
 			context.acknowledged(customers);
 			context.progress().accept("placed %d more orders after the cut-over; counting invoices".formatted(ORDERS));
 			OutputLedger.Count count;
-			try (OutputLedger ledger = new OutputLedger(context.bootstrapServers())) {
+			try (OutputLedger ledger = new OutputLedger(context.clientProperties())) {
 				count = ledger.await(customers, List.of(), List.of(ConsumerGroups.BILLING), Duration.ofSeconds(90),
 						context.progress());
 			}

@@ -27,7 +27,7 @@ final class ExactlyOnceStep implements TourStep {
 	@Override
 	public Verdict show(TourContext context) {
 		List<String> orders = context.acknowledged();
-		try (OutputLedger ledger = new OutputLedger(context.bootstrapServers())) {
+		try (OutputLedger ledger = new OutputLedger(context.clientProperties())) {
 			OutputLedger.Count count = ledger.await(orders, List.of(), ConsumerGroups.ALL, Duration.ofSeconds(120),
 					context.progress());
 			context.print(count.report());

@@ -53,8 +53,8 @@ final class GroupsStep implements TourStep {
 		}
 		context.acknowledged(customers);
 		context.progress().accept("placed %d orders; counting each group's outputs".formatted(ORDERS));
-		try (OutputLedger ledger = new OutputLedger(context.bootstrapServers());
-				ClusterChecks cluster = new ClusterChecks(context.bootstrapServers())) {
+		try (OutputLedger ledger = new OutputLedger(context.clientProperties());
+				ClusterChecks cluster = new ClusterChecks(context.clientProperties())) {
 			OutputLedger.Count count = ledger.await(customers, List.of(), ConsumerGroups.ALL, Duration.ofSeconds(90),
 					context.progress());
 			context.print(count.report());

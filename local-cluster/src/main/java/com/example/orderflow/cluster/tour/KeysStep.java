@@ -42,7 +42,7 @@ final class KeysStep implements TourStep {
 	public Verdict show(TourContext context) {
 		OrdersClient orders = context.orders();
 		String run = UUID.randomUUID().toString().substring(0, 8);
-		try (OutputLedger.TopicReader reader = new OutputLedger.TopicReader(context.bootstrapServers(), Topics.ORDERS)
+		try (OutputLedger.TopicReader reader = new OutputLedger.TopicReader(context.clientProperties(), Topics.ORDERS)
 			.fromNow()) {
 			List<String> placed = new ArrayList<>();
 			List<String> customers = new ArrayList<>();

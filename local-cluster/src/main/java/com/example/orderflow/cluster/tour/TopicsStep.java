@@ -33,7 +33,7 @@ final class TopicsStep implements TourStep {
 
 	@Override
 	public Verdict show(TourContext context) {
-		try (ClusterChecks cluster = new ClusterChecks(context.bootstrapServers())) {
+		try (ClusterChecks cluster = new ClusterChecks(context.clientProperties())) {
 			Set<Integer> brokers = cluster.admin()
 				.describeCluster()
 				.nodes()

@@ -132,7 +132,7 @@ public final class Tour {
 		public Verdict show(TourContext context) {
 			URI orders = context.uri(Stack.ORDERS);
 			URI shipping = context.uri(Stack.SHIPPING);
-			FailureDrill.Result result = new FailureDrill(orders, shipping, context.bootstrapServers(),
+			FailureDrill.Result result = new FailureDrill(orders, shipping, context.clientProperties(),
 					context.progress())
 				.run();
 			context.print(result.report());

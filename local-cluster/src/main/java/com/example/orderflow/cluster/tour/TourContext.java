@@ -2,6 +2,7 @@ package com.example.orderflow.cluster.tour;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -42,8 +43,8 @@ public final class TourContext {
 		return this.processes;
 	}
 
-	public String bootstrapServers() {
-		return this.processes.bootstrapServers();
+	public Map<String, Object> clientProperties() {
+		return this.processes.clientProperties();
 	}
 
 	public URI uri(String service) {

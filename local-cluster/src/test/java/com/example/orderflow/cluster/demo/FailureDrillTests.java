@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +21,9 @@ class FailureDrillTests {
 		URI nowhere = URI.create("http://127.0.0.1:" + nobody);
 		List<String> progress = new ArrayList<>();
 
-		FailureDrill.Result result = new FailureDrill(nowhere, nowhere, "127.0.0.1:" + nobody, progress::add).run();
+		FailureDrill.Result result = new FailureDrill(nowhere, nowhere,
+				Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + nobody), progress::add)
+			.run();
 
 		assertThat(result.passed()).isFalse();
 		assertThat(result.orderId()).isNull();
