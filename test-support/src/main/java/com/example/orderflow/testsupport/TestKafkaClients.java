@@ -25,9 +25,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -71,6 +73,36 @@ public final class TestKafkaClients {
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not send to " + topic, ex);
+		}
+	}
+
+	/**
+	 * Sends records as they are, headers included (a producer's trace context, say), and
+	 * waits for {@code acks=all}. Values are events (JSON) or bytes.
+	 */
+	public void sendRecords(List<ProducerRecord<String, Object>> records) {
+		JacksonJsonSerializer<Object> json = jsonSerializer();
+		Serializer<Object> eventsOrBytes = new Serializer<>() {
+
+			@Override
+			public byte[] serialize(String topic, Object value) {
+				return serialize(topic, new RecordHeaders(), value);
+			}
+
+			@Override
+			public byte[] serialize(String topic, Headers headers, Object value) {
+				return (value instanceof byte[] bytes) ? bytes : json.serialize(topic, headers, value);
+			}
+
+		};
+		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+				eventsOrBytes)) {
+			for (ProducerRecord<String, Object> record : records) {
+				producer.send(record).get(30, TimeUnit.SECONDS);
+			}
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not send " + records.size() + " records", ex);
 		}
 	}
 

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -105,6 +107,8 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 
 	private final RecordObservation observation;
 
+	private final RecordTracing tracing;
+
 	private final GroupPositions positions;
 
 	private final Provenance provenance;
@@ -128,8 +132,8 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 
 	ConsumeTransformProduce(KafkaOperations<Object, Object> kafka, ConsumerRetryProperties retry,
 			ConsumerTransactionProperties bounds, FailureRouting routing, DeadLetterPublishingRecoverer failedRecords,
-			RetryDelay retryDelay, List<RecordCheck> checks, RecordObservation observation, GroupPositions positions,
-			Provenance provenance, BackOff inPlaceBackOff) {
+			RetryDelay retryDelay, List<RecordCheck> checks, RecordObservation observation, RecordTracing tracing,
+			GroupPositions positions, Provenance provenance, BackOff inPlaceBackOff) {
 		this.kafka = kafka;
 		this.retry = retry;
 		this.bounds = bounds;
@@ -138,6 +142,7 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 		this.retryDelay = retryDelay;
 		this.checks = List.copyOf(checks);
 		this.observation = observation;
+		this.tracing = tracing;
 		this.positions = positions;
 		this.provenance = provenance;
 		this.inPlaceBackOff = inPlaceBackOff;
@@ -215,20 +220,22 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 	 * it is to be tried again in place after a back-off.
 	 */
 	private @Nullable Outcome handle(Poll poll, ConsumerRecord<Object, Object> record) {
+		Span span = this.tracing.start(record);
 		this.observation.enter(record);
-		try {
+		try (Tracer.SpanInScope scope = this.tracing.inScope(span)) {
 			Exception failure = failureBeforeHandling(record);
 			if (failure == null) {
 				try {
 					return new Outcome(record, Outputs.collect(() -> {
 						this.checks.forEach((check) -> check.check(record));
 						poll.invoke(record);
-					}), null, null);
+					}), null, null, span);
 				}
 				catch (RuntimeException ex) {
 					failure = unwrap(ex);
 				}
 			}
+			span.error(failure);
 			if (this.retry.mode() == ConsumerRetryProperties.Mode.BLOCKING && FailureRouting.isRetryable(failure)
 					&& poll.attempt() < this.retry.attempts()) {
 				Duration backOff = poll.retryLater(this.inPlaceBackOff);
@@ -236,10 +243,13 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 						this.retry.attempts(), backOff.toMillis(), rootMessage(failure));
 				return null;
 			}
-			return new Outcome(record, List.of(), failure, this.routing.nextTopic(record, failure));
+			String destination = this.routing.nextTopic(record, failure);
+			span.tag(RecordTracing.ROUTED_TO, destination);
+			return new Outcome(record, List.of(), failure, destination, span);
 		}
 		finally {
 			this.observation.leave();
+			span.end();
 		}
 	}
 
@@ -267,7 +277,9 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 				for (Outcome outcome : outcomes) {
 					if (outcome.failure() == null) {
 						for (ProducerRecord<Object, Object> output : outcome.outputs()) {
-							send(operations, this.provenance.stamp(output, outcome.record()), outcome.record());
+							send(operations,
+									this.tracing.carry(outcome.span(), this.provenance.stamp(output, outcome.record())),
+									outcome.record());
 						}
 					}
 					else {
@@ -334,7 +346,7 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 		boolean parked = this.routing.isDeadLetter(outcome.destination());
 		this.observation.routed(record, parked);
 		this.observation.enter(record);
-		try {
+		try (Tracer.SpanInScope scope = this.tracing.inScope(outcome.span())) {
 			logger.warn("{} {}-{}@{} (key {}, attempt {}) to {}: {}", parked ? "Parked" : "Retrying later",
 					record.topic(), record.partition(), record.offset(), record.key(), FailureRouting.attempt(record),
 					outcome.destination(), rootMessage(outcome.failure()));
@@ -442,9 +454,10 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 	 * @param outputs what its handling published, sent with it
 	 * @param failure why it failed, or {@code null}
 	 * @param destination the retry or dead-letter topic it goes to after failing
+	 * @param span the record's own span, the parent of its outputs
 	 */
 	private record Outcome(ConsumerRecord<Object, Object> record, List<ProducerRecord<Object, Object>> outputs,
-			@Nullable Exception failure, @Nullable String destination) {
+			@Nullable Exception failure, @Nullable String destination, Span span) {
 	}
 
 	/** A record's place in its topic. */

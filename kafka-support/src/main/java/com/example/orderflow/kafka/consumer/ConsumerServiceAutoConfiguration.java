@@ -8,6 +8,8 @@ import java.util.Map;
 
 import com.example.orderflow.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -89,14 +91,16 @@ public class ConsumerServiceAutoConfiguration {
 	ConsumeTransformProduce consumeTransformProduce(ConsumerService service, ConsumerRetryProperties retry,
 			ConsumerTransactionProperties bounds, KafkaTemplate<Object, Object> template, MeterRegistry meters,
 			RetryTopics retryTopics, ObjectProvider<RecordCheck> checks, GroupPositions positions,
-			Environment environment) {
+			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator, Environment environment) {
 		FailureRouting routing = new FailureRouting(service, retry, Clock.systemUTC());
 		DeadLetterPublishingRecoverer failedRecords = new DeadLetterPublishingRecoverer(template, routing::destination);
 		failedRecords.setHeadersFunction(routing::headersForNextHop);
 		return new ConsumeTransformProduce(template, retry, bounds, routing, failedRecords,
 				new RetryDelay(retryTopics, Clock.systemUTC()), checks.orderedStream().toList(),
-				new RecordObservation(meters, service.group()), positions, new Provenance(instanceId(environment)),
-				inPlaceBackOff(retry));
+				new RecordObservation(meters, service.group()),
+				new RecordTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
+						propagator.getIfAvailable(() -> Propagator.NOOP), service.group()),
+				positions, new Provenance(instanceId(environment)), inPlaceBackOff(retry));
 	}
 
 	/**
