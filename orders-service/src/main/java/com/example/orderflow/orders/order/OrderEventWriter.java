@@ -20,16 +20,23 @@ import java.util.concurrent.locks.Lock;
 
 import com.example.orderflow.events.OrderEvent;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.kafka.tracing.TraceHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -95,6 +102,10 @@ class OrderEventWriter implements SmartLifecycle {
 
 	private final Stages stages;
 
+	private final Tracer tracer;
+
+	private final Propagator propagator;
+
 	private final List<Thread> writers = new ArrayList<>();
 
 	private ExecutorService visibility;
@@ -107,7 +118,8 @@ class OrderEventWriter implements SmartLifecycle {
 	private CommitOutcomes outcomes;
 
 	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrderLog log, OrderOwnership ownership,
-			OrdersProperties properties, MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit) {
+			OrdersProperties properties, MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit,
+			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		this.kafka = kafka;
 		this.admin = admin;
 		this.log = log;
@@ -125,6 +137,8 @@ class OrderEventWriter implements SmartLifecycle {
 			.register(meters);
 		this.stages = new Stages(meters);
 		this.beforeCommit = beforeCommit.getIfAvailable(() -> BeforeCommit.NOTHING);
+		this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
+		this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
 	}
 
 	/**
@@ -134,7 +148,10 @@ class OrderEventWriter implements SmartLifecycle {
 	 * within {@code queue-timeout} (then it was taken back and is never written)
 	 */
 	CompletableFuture<Void> write(OrderEvent event) {
-		Pending pending = new Pending(event, new CompletableFuture<>(), System.nanoTime());
+		// The request's trace context: the writer thread that sends the event serves
+		// many requests at once.
+		Pending pending = new Pending(event, new CompletableFuture<>(), System.nanoTime(),
+				this.tracer.currentTraceContext().context());
 		if (!this.running) {
 			pending.done().completeExceptionally(new IllegalStateException("The orders writer is not running"));
 			return pending.done();
@@ -242,8 +259,7 @@ class OrderEventWriter implements SmartLifecycle {
 			this.kafka.executeInTransaction((operations) -> {
 				List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
 				for (Pending pending : batch) {
-					OrderEvent event = pending.event();
-					sends.add(operations.send(Topics.ORDERS, event.orderId().toString(), event));
+					sends.add(send(operations, pending));
 				}
 				// While the records travel: the ownership group's offsets of these
 				// partitions (how far this owner's book has read them). The group
@@ -461,8 +477,42 @@ class OrderEventWriter implements SmartLifecycle {
 		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
-	/** One request's event and its answer. */
-	record Pending(OrderEvent event, CompletableFuture<Void> done, long queuedAt) {
+	/**
+	 * Sends one request's event in the open transaction, in a span of its own under the
+	 * request's: its {@code traceparent} goes with the record to every group.
+	 */
+	private CompletableFuture<SendResult<String, Object>> send(KafkaOperations<String, Object> operations,
+			Pending pending) {
+		OrderEvent event = pending.event();
+		Span.Builder builder = this.tracer.spanBuilder();
+		if (pending.trace() != null) {
+			builder.setParent(pending.trace());
+		}
+		Span span = builder.name(Topics.ORDERS + " send")
+			.kind(Span.Kind.PRODUCER)
+			.tag("messaging.system", "kafka")
+			.tag("messaging.operation.type", "send")
+			.tag("messaging.destination.name", Topics.ORDERS)
+			.tag("orderId", event.orderId().toString())
+			.start();
+		ProducerRecord<String, Object> record = new ProducerRecord<>(Topics.ORDERS, event.orderId().toString(), event);
+		TraceHeaders.inject(this.propagator, span.context(), record.headers());
+		CompletableFuture<SendResult<String, Object>> sent = operations.send(record);
+		sent.whenComplete((result, failure) -> {
+			if (failure != null) {
+				span.error(failure);
+			}
+			span.end();
+		});
+		return sent;
+	}
+
+	/**
+	 * One request's event and its answer.
+	 *
+	 * @param trace the request's trace context, if it is traced
+	 */
+	record Pending(OrderEvent event, CompletableFuture<Void> done, long queuedAt, @Nullable TraceContext trace) {
 	}
 
 	/**

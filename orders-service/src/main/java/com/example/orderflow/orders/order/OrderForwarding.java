@@ -13,6 +13,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -67,10 +70,17 @@ class OrderForwarding extends OncePerRequestFilter {
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
 
-	OrderForwarding(OrderOwnership ownership, OrderLog log, OrdersProperties properties) {
+	private final Tracer tracer;
+
+	private final Propagator propagator;
+
+	OrderForwarding(OrderOwnership ownership, OrderLog log, OrdersProperties properties, Tracer tracer,
+			Propagator propagator) {
 		this.ownership = ownership;
 		this.log = log;
 		this.properties = properties;
+		this.tracer = tracer;
+		this.propagator = propagator;
 	}
 
 	@Override
@@ -165,6 +175,11 @@ class OrderForwarding extends OncePerRequestFilter {
 			if (value != null) {
 				forwarded.header(header, value);
 			}
+		}
+		// The owner's span is a child of this request's: one order, one trace.
+		TraceContext trace = this.tracer.currentTraceContext().context();
+		if (trace != null) {
+			this.propagator.inject(trace, forwarded, HttpRequest.Builder::setHeader);
 		}
 		byte[] body = request.getInputStream().readAllBytes();
 		forwarded.method(request.getMethod(),

@@ -1,5 +1,9 @@
 package com.example.orderflow.orders.order;
 
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -7,16 +11,18 @@ import org.springframework.core.Ordered;
 
 /**
  * Requests about an order go to the instance that owns it ({@link OrderForwarding}),
- * after the request body limit has been applied.
+ * after the request body limit has been applied and inside the request's span (the
+ * observation filter comes first).
  */
 @Configuration(proxyBeanMethods = false)
 class OwnershipConfiguration {
 
 	@Bean
 	FilterRegistrationBean<OrderForwarding> orderForwarding(OrderOwnership ownership, OrderLog log,
-			OrdersProperties properties) {
+			OrdersProperties properties, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		FilterRegistrationBean<OrderForwarding> registration = new FilterRegistrationBean<>(
-				new OrderForwarding(ownership, log, properties));
+				new OrderForwarding(ownership, log, properties, tracer.getIfAvailable(() -> Tracer.NOOP),
+						propagator.getIfAvailable(() -> Propagator.NOOP)));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
 		registration.setAsyncSupported(true);
 		return registration;

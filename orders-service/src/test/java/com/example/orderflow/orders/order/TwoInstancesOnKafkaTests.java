@@ -24,6 +24,7 @@ import com.example.orderflow.events.Topics;
 import com.example.orderflow.orders.OrdersApplication;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
+import com.example.orderflow.testsupport.Traceparent;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -53,10 +55,12 @@ import static org.awaitility.Awaitility.await;
  * of the partitions of {@code orders} and forwards a request about an order of the other
  * half to its owner, so a key, a cancel and a read give one answer whichever instance is
  * asked. The first instance is this test's application, the second one is started here in
- * the same group.
+ * the same group. Both trace, as a service does (the test's own tracing is on, not only
+ * the second instance's).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @RealKafka
+@AutoConfigureTracing
 class TwoInstancesOnKafkaTests {
 
 	private static final Duration WITHIN = Duration.ofSeconds(30);
@@ -83,6 +87,9 @@ class TwoInstancesOnKafkaTests {
 
 	@Autowired
 	private OrderOwnership ownership;
+
+	@Autowired
+	private OrderLog log;
 
 	@Autowired
 	private TestKafkaClients clients;
@@ -163,6 +170,32 @@ class TwoInstancesOnKafkaTests {
 		}
 	}
 
+	/**
+	 * Placed through the instance that does not own its key: the forwarded request
+	 * carries this instance's span, so the owner's event is in the caller's trace.
+	 */
+	@Test
+	void anOrderForwardedToItsOwnerStaysInTheCallersTrace() throws Exception {
+		String key = keyOwnedByTheSecondInstance();
+		Traceparent caller = Traceparent.random();
+		HttpResponse<String> placed = this.http.send(request(this.ports.get(0), "/api/orders",
+				Map.of(OrderController.IDEMPOTENCY_KEY, key, Traceparent.HEADER, caller.toString()))
+			.POST(HttpRequest.BodyPublishers.ofString("""
+					{ "customerId": "c-traced", "currency": "EUR", "shippingCountry": "DE",
+					  "lines": [{"sku": "SKU-1", "quantity": 1, "unitPrice": "9.90"}] }"""))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+		String orderId = orderIdOf(placed);
+		ConsumerRecord<String, Object> record = await().atMost(WITHIN)
+			.until(() -> this.clients.readCommitted(Topics.ORDERS)
+				.stream()
+				.filter((candidate) -> orderId.equals(candidate.key()))
+				.toList(), (found) -> found.size() == 1)
+			.get(0);
+		assertThat(Traceparent.of(record.headers())).hasValueSatisfying(
+				(carried) -> assertThat(carried.traceId()).as("the event's trace").isEqualTo(caller.traceId()));
+	}
+
 	@Test
 	void twoCancelsOnTwoInstancesAtOnceWriteOneCancellation() throws Exception {
 		for (int round = 0; round < 10; round++) {
@@ -213,6 +246,16 @@ class TwoInstancesOnKafkaTests {
 	 * Exactly one record of this type for the order on {@code orders}, read to its end
 	 * once no transaction is open there.
 	 */
+	/** A key whose order's partition the second instance owns: its POST is forwarded. */
+	private String keyOwnedByTheSecondInstance() {
+		while (true) {
+			String key = "traced-" + UUID.randomUUID();
+			if (!this.ownership.owns(this.log.partitionOf(Orders.orderIdFor(key)))) {
+				return key;
+			}
+		}
+	}
+
 	private void assertOnOrdersOnce(String orderId, String type) {
 		List<ConsumerRecord<String, Object>> records = await().atMost(WITHIN)
 			.until(() -> this.clients.readCommitted(Topics.ORDERS)
