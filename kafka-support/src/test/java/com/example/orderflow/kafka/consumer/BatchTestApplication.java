@@ -19,6 +19,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.KafkaHandler;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * A consumer service for the tests of {@link ConsumeTransformProduce}: one notification
@@ -41,6 +43,20 @@ class BatchTestApplication {
 	static final String SLOW = "slow-";
 
 	static final String ORDERS_LISTENER = "batch-orders";
+
+	/**
+	 * Sends while the orders listener is stopped, so that its next poll holds all of it.
+	 */
+	static void whileStopped(KafkaListenerEndpointRegistry registry, Runnable sends) {
+		MessageListenerContainer container = registry.getListenerContainer(ORDERS_LISTENER);
+		container.stop();
+		try {
+			sends.run();
+		}
+		finally {
+			container.start();
+		}
+	}
 
 	@Bean
 	ConsumerService batchTestConsumerService(Environment environment) {

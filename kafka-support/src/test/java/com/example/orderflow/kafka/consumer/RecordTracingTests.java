@@ -31,7 +31,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -83,10 +82,11 @@ class RecordTracingTests {
 		double recordsBefore = transactions().totalAmount();
 
 		// Stopped while they are sent, so that one poll holds all three.
-		whileStopped(() -> this.clients.sendRecords(sent.entrySet()
-			.stream()
-			.map((entry) -> record(Topics.ORDERS, orderId.toString(), entry.getKey(), entry.getValue()))
-			.toList()));
+		BatchTestApplication.whileStopped(this.registry,
+				() -> this.clients.sendRecords(sent.entrySet()
+					.stream()
+					.map((entry) -> record(Topics.ORDERS, orderId.toString(), entry.getKey(), entry.getValue()))
+					.toList()));
 
 		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId),
 				sent.keySet().stream().map(OrderCreated::eventId).toArray(UUID[]::new));
@@ -151,17 +151,6 @@ class RecordTracingTests {
 
 	private DistributionSummary transactions() {
 		return this.meters.get("orderflow.transactions.records").tag("group", GROUP).summary();
-	}
-
-	private void whileStopped(Runnable sends) {
-		MessageListenerContainer container = this.registry.getListenerContainer(BatchTestApplication.ORDERS_LISTENER);
-		container.stop();
-		try {
-			sends.run();
-		}
-		finally {
-			container.start();
-		}
 	}
 
 	private static ProducerRecord<String, Object> record(String topic, String key, Object value,

@@ -47,7 +47,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,7 +102,7 @@ class TransactionPerBatchTests {
 		List<OrderCreated> after = orders(orderId, "customer-", 10);
 		Transactions transactionsBefore = transactions();
 
-		whileStopped(() -> {
+		BatchTestApplication.whileStopped(this.registry, () -> {
 			this.clients.send(Topics.ORDERS, before.toArray(DomainEvent[]::new));
 			this.clients.sendBytes(Topics.ORDERS, orderId.toString(), "not an event".getBytes(StandardCharsets.UTF_8));
 			this.clients.send(Topics.ORDERS, after.toArray(DomainEvent[]::new));
@@ -126,7 +125,7 @@ class TransactionPerBatchTests {
 		OrderCreated rejected = TestOrders.created(orderId, BatchTestApplication.REJECTED_AFTER_OUTPUT + "b", "DE");
 		OrderCreated last = TestOrders.created(orderId, "customer-c", "DE");
 
-		whileStopped(() -> this.clients.send(Topics.ORDERS, first, rejected, last));
+		BatchTestApplication.whileStopped(this.registry, () -> this.clients.send(Topics.ORDERS, first, rejected, last));
 
 		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), first.eventId(), last.eventId());
 		List<ConsumerRecord<String, byte[]>> parked = keyed(this.clients.readCommittedBytes(DEAD_LETTERS), orderId);
@@ -143,7 +142,8 @@ class TransactionPerBatchTests {
 		OrderCancelled cancellation = TestOrders.cancelled(flaky);
 		Transactions transactionsBefore = transactions();
 
-		whileStopped(() -> this.clients.send(Topics.ORDERS, before, flaky, cancellation));
+		BatchTestApplication.whileStopped(this.registry,
+				() -> this.clients.send(Topics.ORDERS, before, flaky, cancellation));
 
 		List<ResultEvent> results = this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId),
 				before.eventId(), flaky.eventId(), cancellation.eventId());
@@ -186,7 +186,8 @@ class TransactionPerBatchTests {
 			// times out (Kafka's producer splits to batch.size), not what this shows.
 			setOutputMaxMessageBytes(admin, String.valueOf(32 * 1024));
 			try {
-				whileStopped(() -> this.clients.send(Topics.ORDERS, small, large, alsoSmall));
+				BatchTestApplication.whileStopped(this.registry,
+						() -> this.clients.send(Topics.ORDERS, small, large, alsoSmall));
 				this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), small.eventId(),
 						alsoSmall.eventId());
 			}
@@ -301,17 +302,6 @@ class TransactionPerBatchTests {
 	}
 
 	/** Sends while the listener is stopped, so its next poll holds all of it. */
-	private void whileStopped(Runnable sends) {
-		MessageListenerContainer container = this.registry.getListenerContainer(BatchTestApplication.ORDERS_LISTENER);
-		container.stop();
-		try {
-			sends.run();
-		}
-		finally {
-			container.start();
-		}
-	}
-
 	private static List<OrderCreated> orders(UUID orderId, String customerPrefix, int count) {
 		List<OrderCreated> orders = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
