@@ -148,11 +148,6 @@ final class RunningSystem implements AutoCloseable {
 				this.cluster.security().orElseThrow().clientProperties(principal));
 	}
 
-	/** The cluster, for what a secured system's tests need of it: its security. */
-	LocalCluster cluster() {
-		return this.cluster;
-	}
-
 	ServiceProcess service(String name) {
 		return this.services.service(name);
 	}

@@ -1,6 +1,5 @@
 package com.example.orderflow.testsupport;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -50,12 +49,11 @@ public class FinishedSpans {
 
 	/** The finished spans whose parent has this id, in the order they finished. */
 	public List<MutableSpan> childrenOf(String parentId) {
-		return new ArrayList<>(this.spans).stream().filter((span) -> parentId.equals(span.parentId())).toList();
+		return this.spans.stream().filter((span) -> parentId.equals(span.parentId())).toList();
 	}
 
 	private Optional<MutableSpan> find(Predicate<MutableSpan> which) {
-		List<MutableSpan> all = new ArrayList<>(this.spans);
-		return all.stream().filter(which).findFirst();
+		return this.spans.stream().filter(which).findFirst();
 	}
 
 }
