@@ -339,6 +339,14 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 		ConsumerRecord<Object, Object> record = outcome.record();
 		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 		this.oneByOneUntil.computeIfPresent(partition, (key, until) -> (record.offset() >= until) ? null : until);
+		// In the record's trace: the latency's exemplar names it, and so does the line.
+		try (Tracer.SpanInScope scope = this.tracing.inScope(outcome.span())) {
+			committedInScope(outcome);
+		}
+	}
+
+	private void committedInScope(Outcome outcome) {
+		ConsumerRecord<Object, Object> record = outcome.record();
 		if (outcome.failure() == null) {
 			this.observation.processed(record);
 			return;
@@ -346,7 +354,7 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 		boolean parked = this.routing.isDeadLetter(outcome.destination());
 		this.observation.routed(record, parked);
 		this.observation.enter(record);
-		try (Tracer.SpanInScope scope = this.tracing.inScope(outcome.span())) {
+		try {
 			logger.warn("{} {}-{}@{} (key {}, attempt {}) to {}: {}", parked ? "Parked" : "Retrying later",
 					record.topic(), record.partition(), record.offset(), record.key(), FailureRouting.attempt(record),
 					outcome.destination(), rootMessage(outcome.failure()));

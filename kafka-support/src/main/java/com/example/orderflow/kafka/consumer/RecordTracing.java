@@ -1,5 +1,6 @@
 package com.example.orderflow.kafka.consumer;
 
+import com.example.orderflow.kafka.tracing.ConsumerSpans;
 import com.example.orderflow.kafka.tracing.TraceHeaders;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -38,16 +39,7 @@ final class RecordTracing {
 
 	/** Starts the record's span, a child of its producer's, if the record names one. */
 	Span start(ConsumerRecord<?, ?> record) {
-		return this.propagator.extract(record.headers(), TraceHeaders.GETTER)
-			.name(this.group + " process")
-			.kind(Span.Kind.CONSUMER)
-			.tag("messaging.system", "kafka")
-			.tag("messaging.operation.type", "process")
-			.tag("messaging.destination.name", record.topic())
-			.tag("messaging.destination.partition.id", String.valueOf(record.partition()))
-			.tag("messaging.kafka.offset", String.valueOf(record.offset()))
-			.tag("messaging.consumer.group.name", this.group)
-			.start();
+		return ConsumerSpans.of(this.propagator, record, this.group + " process", "process", this.group).start();
 	}
 
 	/**

@@ -6,7 +6,10 @@ import com.example.orderflow.kafka.consumer.ConsumerService;
 import com.example.orderflow.kafka.consumer.ConsumerServiceAutoConfiguration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -42,9 +45,15 @@ public class DeadLetterAutoConfiguration {
 		return new DeadLetterTopic(service, consumers, admin);
 	}
 
+	/**
+	 * Traced where the service traces: without Brave, Boot gives no {@link Propagator}
+	 * (and perhaps no {@link Tracer}), and the spans are no-ops.
+	 */
 	@Bean
-	DeadLetterConsumer deadLetterConsumer(DeadLetterTopic topic, ParkedRecords index) {
-		return new DeadLetterConsumer(topic, index);
+	DeadLetterConsumer deadLetterConsumer(DeadLetterTopic topic, ParkedRecords index, ObjectProvider<Tracer> tracer,
+			ObjectProvider<Propagator> propagator) {
+		return new DeadLetterConsumer(topic, index, new ParkedRecordTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
+				propagator.getIfAvailable(() -> Propagator.NOOP), topic.groupId()));
 	}
 
 	@Bean

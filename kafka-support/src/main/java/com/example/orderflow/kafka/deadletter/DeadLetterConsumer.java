@@ -36,6 +36,10 @@ import org.springframework.kafka.support.TopicPartitionOffset;
  * never touched. It takes every partition of both topics itself instead of subscribing,
  * so that each instance of a service lists the whole dead-letter topic and sees every
  * replay mark, whichever instance made it.
+ * <p>
+ * A record parked while it reads is announced in a span of its own, a child of the
+ * record's {@code traceparent} ({@link ParkedRecordTracing}): the parking is part of the
+ * order's trace.
  */
 class DeadLetterConsumer implements SmartLifecycle {
 
@@ -48,11 +52,14 @@ class DeadLetterConsumer implements SmartLifecycle {
 
 	private final ParkedRecords index;
 
+	private final ParkedRecordTracing tracing;
+
 	private volatile @Nullable ConcurrentMessageListenerContainer<String, byte[]> container;
 
-	DeadLetterConsumer(DeadLetterTopic topic, ParkedRecords index) {
+	DeadLetterConsumer(DeadLetterTopic topic, ParkedRecords index, ParkedRecordTracing tracing) {
 		this.topic = topic;
 		this.index = index;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -158,7 +165,7 @@ class DeadLetterConsumer implements SmartLifecycle {
 		private void onRecord(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
 			try {
 				if (record.topic().equals(DeadLetterConsumer.this.topic.name())) {
-					onParked(ParkedRecord.from(record), isNew(record, consumer));
+					onParked(record, isNew(record, consumer));
 				}
 				else {
 					DeadLetterConsumer.this.index.readReplayTopic(record);
@@ -171,16 +178,18 @@ class DeadLetterConsumer implements SmartLifecycle {
 			}
 		}
 
-		private void onParked(ParkedRecord parked, boolean isNew) {
+		private void onParked(ConsumerRecord<String, byte[]> record, boolean isNew) {
+			ParkedRecord parked = ParkedRecord.from(record);
 			if (!DeadLetterConsumer.this.index.park(parked)) {
 				return;
 			}
-			// Records parked before this start were announced when they arrived.
+			// Parked before this start: announced and traced when they arrived.
 			if (isNew) {
-				logger.warn("Parked in {} {}: key {}, from {}-{}@{}, attempt {}, replay count {}: {}: {}",
-						DeadLetterConsumer.this.topic.name(), parked.id(), parked.key(), parked.originalTopic(),
-						parked.originalPartition(), parked.originalOffset(), parked.attempts(), parked.replayCount(),
-						parked.exceptionClass(), oneLine(parked.exceptionMessage()));
+				DeadLetterConsumer.this.tracing.announce(record, parked,
+						() -> logger.warn("Parked in {} {}: key {}, from {}-{}@{}, attempt {}, replay count {}: {}: {}",
+								DeadLetterConsumer.this.topic.name(), parked.id(), parked.key(), parked.originalTopic(),
+								parked.originalPartition(), parked.originalOffset(), parked.attempts(),
+								parked.replayCount(), parked.exceptionClass(), oneLine(parked.exceptionMessage())));
 			}
 		}
 

@@ -22,6 +22,7 @@ import com.example.orderflow.testsupport.TestOrders;
 import com.example.orderflow.testsupport.Traceparent;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +66,9 @@ class RecordTracingTests {
 
 	@Autowired
 	private FinishedSpans finished;
+
+	@Autowired
+	private PrometheusMeterRegistry prometheus;
 
 	@BeforeEach
 	void awaitPartitions() {
@@ -110,6 +114,26 @@ class RecordTracingTests {
 			processSpans.add(process.id());
 		});
 		assertThat(processSpans).as("one span per record").hasSize(3);
+	}
+
+	/**
+	 * What lets Grafana's latency panel link to a trace: the latency histogram's bucket
+	 * carries, as its exemplar, the trace of a record it counted (OpenMetrics only).
+	 */
+	@Test
+	void theLatencyHistogramNamesTheTraceOfARecordItCountedAsItsExemplar() {
+		UUID orderId = UUID.randomUUID();
+		OrderCreated order = TestOrders.created(orderId, "customer-exemplar", "DE");
+		Traceparent producer = Traceparent.random();
+
+		this.clients.sendRecords(List.of(record(Topics.ORDERS, orderId.toString(), order, producer)));
+
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), order.eventId());
+		String exemplar = "trace_id=\"" + producer.traceId() + "\"";
+		await().untilAsserted(() -> assertThat(this.prometheus.scrape("application/openmetrics-text").lines())
+			.filteredOn((line) -> line.startsWith("orderflow_events_latency_seconds_bucket{")
+					&& line.contains("group=\"" + GROUP + "\""))
+			.anySatisfy((line) -> assertThat(line).contains(exemplar)));
 	}
 
 	@Test

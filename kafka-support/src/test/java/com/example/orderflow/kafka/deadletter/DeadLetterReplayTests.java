@@ -28,6 +28,8 @@ import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import com.example.orderflow.testsupport.TestOrders;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -345,7 +347,8 @@ class DeadLetterReplayTests {
 			}
 
 		};
-		DeadLetterConsumer reader = new DeadLetterConsumer(this.deadLetterTopic, index);
+		DeadLetterConsumer reader = new DeadLetterConsumer(this.deadLetterTopic, index,
+				new ParkedRecordTracing(Tracer.NOOP, Propagator.NOOP, this.deadLetterTopic.groupId()));
 		reader.start();
 		try {
 			await().atMost(WITHIN).until(index::isLoaded);
