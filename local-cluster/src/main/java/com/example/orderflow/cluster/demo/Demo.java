@@ -43,6 +43,8 @@ import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.status.ClusterStatus;
 import com.example.orderflow.cluster.status.TextTable;
+import com.example.orderflow.cluster.tracing.OrderTraces;
+import com.example.orderflow.cluster.tracing.TraceStore;
 import com.example.orderflow.cluster.tour.Tour;
 import com.example.orderflow.cluster.tour.TourContext;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,6 +73,8 @@ public final class Demo {
 	private static final Duration SERVICES_READY = Duration.ofMinutes(3);
 
 	private static final Duration RESULTS = Duration.ofSeconds(90);
+
+	private static final Duration TRACE_STORE_READY = Duration.ofMinutes(1);
 
 	/** The launcher stops services (20 s at most) and then the cluster (30 s at most). */
 	private static final Duration LAUNCHER_STOP = Duration.ofSeconds(90);
@@ -158,6 +162,7 @@ public final class Demo {
 			case "cutover" -> liveWriter("v2");
 			case "rollback" -> liveWriter("v1");
 			case "bench" -> bench();
+			case "trace" -> trace();
 			case "help" -> help();
 			default -> {
 				this.out.println("Unknown command " + this.options.command());
@@ -165,6 +170,33 @@ public final class Demo {
 				yield 2;
 			}
 		};
+	}
+
+	/**
+	 * {@code ./demo trace <orderId>}: the order's traces as trees, with the UI's links.
+	 */
+	private int trace() {
+		if (this.options.arguments().size() != 1) {
+			this.out.println("Usage: ./demo trace <orderId>");
+			return 2;
+		}
+		String orderId = this.options.arguments().get(0);
+		OrderTraces traces = new OrderTraces(URI.create("http://127.0.0.1:" + this.options.zipkinPort()));
+		List<OrderTraces.Trace> found = traces.ofOrder(orderId);
+		if (found.isEmpty()) {
+			this.out.println("No trace of order " + orderId + " in Zipkin at 127.0.0.1:" + this.options.zipkinPort()
+					+ " (spans reach it a second or two after they end; ./demo up keeps them in memory)");
+			return 1;
+		}
+		for (OrderTraces.Trace trace : found) {
+			this.out.println();
+			this.out.println("Trace " + trace.traceId() + ": " + trace.spans().size() + " spans from "
+					+ String.join(", ", trace.services()));
+			this.out.println("  " + traces.uiUri(trace.traceId()));
+			this.out.println();
+			this.out.print(trace.render("  "));
+		}
+		return 0;
 	}
 
 	private int help() {
@@ -194,23 +226,32 @@ public final class Demo {
 		launcher.write(ProcessHandle.current());
 		AtomicReference<LocalCluster> cluster = new AtomicReference<>();
 		AtomicReference<Stack> stack = new AtomicReference<>();
+		AtomicReference<TraceStore> traceStore = new AtomicReference<>();
 		Runtime.getRuntime()
-			.addShutdownHook(new Thread(() -> stopAll(cluster.get(), stack.get(), launcher), "demo-stop"));
+			.addShutdownHook(
+					new Thread(() -> stopAll(cluster.get(), stack.get(), traceStore.get(), launcher), "demo-stop"));
 		this.progress.accept("data in " + this.options.dataDirectory() + ", logs in " + logDirectory());
 		cluster.set(this.options.secure() ? LocalCluster.startSecured(this.options.layout(), this.progress)
 				: LocalCluster.start(this.options.layout(), this.progress));
 		if (withServices) {
-			// Secured: each service as its own principal, its credentials in its
-			// environment.
+			// It starts beside the services: they drop spans until it answers.
+			traceStore.set(TraceStore.start(TraceStore.jarIn(this.options.repoRoot()), this.options.zipkinPort(),
+					logDirectory(), pidDirectory()));
+			// Every span to the trace store; secured: each service as its own principal,
+			// its credentials in its environment.
+			List<ServiceProcess.Spec> traced = services.stream()
+				.map((spec) -> spec.with(TraceStore.exportArguments(this.options.zipkinPort()), Map.of()))
+				.toList();
 			List<ServiceProcess.Spec> started = cluster.get()
 				.security()
-				.map((security) -> services.stream().map(security::secured).toList())
-				.orElse(services);
+				.map((security) -> traced.stream().map(security::secured).toList())
+				.orElse(traced);
 			stack.set(Stack.start(started, logDirectory(), cluster.get().bootstrapServers(), SERVICES_READY,
 					this.progress));
+			traceStore.get().awaitReady(TRACE_STORE_READY, this.progress);
 		}
 		this.progress.accept("all up after %.1f s".formatted(this.progress.seconds()));
-		printSummary(cluster.get(), stack.get());
+		printSummary(cluster.get(), stack.get(), traceStore.get());
 		ControlChannel.serve(controlDirectory(), new LocalProcesses(cluster.get(), stack.get(),
 				OptionalInt.of(this.options.secondOrdersPort()), this.progress), this.progress);
 		if (withServices && this.options.tour()) {
@@ -237,10 +278,13 @@ public final class Demo {
 	 * already gone; then the three nodes together. Whatever a half-finished start left
 	 * behind is found through its PID file.
 	 */
-	private void stopAll(LocalCluster cluster, Stack stack, PidFile launcher) {
+	private void stopAll(LocalCluster cluster, Stack stack, TraceStore traceStore, PidFile launcher) {
 		this.progress.accept("stopping");
 		if (stack != null) {
 			stack.close();
+		}
+		if (traceStore != null) {
+			traceStore.close();
 		}
 		stopRecorded((name) -> !name.equals(LAUNCHER) && !name.startsWith(KAFKA_NODE), Duration.ofSeconds(20));
 		if (cluster != null) {
@@ -629,7 +673,7 @@ public final class Demo {
 		return URI.create("http://127.0.0.1:" + this.options.portOf(service));
 	}
 
-	private void printSummary(LocalCluster cluster, Stack stack) {
+	private void printSummary(LocalCluster cluster, Stack stack, TraceStore traceStore) {
 		TextTable table = new TextTable();
 		table.row("kafka", cluster.bootstrapServers(), "3 nodes, each broker + controller");
 		cluster.security()
@@ -639,6 +683,9 @@ public final class Demo {
 			for (ServiceProcess service : stack.services()) {
 				table.row(service.name(), service.baseUri(), "pid " + service.pid());
 			}
+		}
+		if (traceStore != null) {
+			table.row("zipkin", traceStore.uiUri(), "pid " + traceStore.pid() + ", every order's trace");
 		}
 		table.row("data", this.options.dataDirectory().resolve("kafka"), "node-1, node-2, node-3");
 		table.row("logs", logDirectory(), "kafka-node-N.log, <service>.log");
@@ -654,6 +701,7 @@ public final class Demo {
 					+ "\"lines\":[{\"sku\":\"SKU-BOOK\",\"quantity\":2,\"unitPrice\":\"12.50\"}]}'");
 			this.out.println(cluster.security().isPresent() ? "    ./demo status      ./demo down"
 					: "    ./demo status      ./demo orders 10      ./demo failures      ./demo down");
+			this.out.println("    ./demo trace <orderId>   (the order id of a 201's body) or the UI above");
 		}
 	}
 

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.cluster.tracing.TraceStore;
 
 /**
  * The command line of {@code ./demo}: a command, its arguments, and options that move
@@ -28,10 +29,11 @@ import com.example.orderflow.cluster.service.Stack;
  * @param tour after {@code up}, run the guided tour, then stop everything and exit
  * @param secure {@code up} or {@code cluster} in secured mode: TLS, SCRAM principals,
  * ACLs
+ * @param zipkinPort the trace store's port
  */
 record DemoOptions(String command, List<String> arguments, Path repoRoot, Path dataDirectory, int kafkaPort,
 		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, OptionalInt secondOrdersPortOption,
-		boolean tour, boolean secure) {
+		boolean tour, boolean secure, int zipkinPort) {
 
 	static final String USAGE = """
 			Usage: ./demo [command] [options]
@@ -68,6 +70,9 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			                Kafka, ingest at rising rates and the pipeline per group; print a table of
 			                ratios to raw Kafka, write bench-<time>.json and .svg to DIR (default
 			                ./local/bench). --quick: about 2 minutes after the start, not 6
+			  trace <orderId>
+			                the order's trace read from Zipkin, as a tree: each service's span,
+			                how long it took, the record it handled (topic partition@offset)
 			  failures      drive one order through shipping's retry topics to its dead-letter topic,
 			                replay it and check it is shipped exactly once (exits 1 if a step fails)
 			  down          stop what ./demo up started, from another shell
@@ -83,6 +88,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  --services-port-base N      orders on N+1 up to notification on N+6 (default 8080)
 			  --orders-port N, --billing-port N, --billing-v2-port N,
 			  --shipping-port N, --fraud-port N, --notification-port N, --billing-v2-live-port N
+			  --zipkin-port N             the trace store (Zipkin's server, UI on /zipkin/; default 9411)
 			  --orders-2-port N           the second orders-service of ./demo scale orders-service 2
 			                              (default: the orders port + 7, 8088)
 			""";
@@ -112,6 +118,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		OptionalInt secondOrdersPort = OptionalInt.empty();
 		boolean tour = false;
 		boolean secure = false;
+		int zipkinPort = TraceStore.DEFAULT_PORT;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (arg.equals("-h") || arg.equals("--help")) {
@@ -140,6 +147,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 					case "--controller-port" -> controllerPort = port(arg, value);
 					case "--services-port-base" -> servicesPortBase = port(arg, value);
 					case "--orders-2-port" -> secondOrdersPort = OptionalInt.of(port(arg, value));
+					case "--zipkin-port" -> zipkinPort = port(arg, value);
 					default -> {
 						String service = PORT_OPTIONS.get(arg);
 						if (service == null) {
@@ -161,7 +169,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		}
 		return new DemoOptions((command != null) ? command : "up", List.copyOf(arguments), repoRoot,
 				dataDirectory.toAbsolutePath().normalize(), kafkaPort, controllerPort, servicesPortBase,
-				Map.copyOf(servicePorts), secondOrdersPort, tour, secure);
+				Map.copyOf(servicePorts), secondOrdersPort, tour, secure, zipkinPort);
 	}
 
 	private static String valueOf(String[] args, int index) {
