@@ -35,6 +35,7 @@ import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.cluster.tracing.OrderTraces;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -219,6 +220,66 @@ class OrderFlowSystemTest {
 				orderCreated))
 			.singleElement()
 			.isInstanceOf(ShipmentScheduled.class);
+		awaitOneTraceOfTheWholeJourney(drill.orderId());
+	}
+
+	/**
+	 * The drill's order in Zipkin, read through its HTTP API as {@code ./demo trace}
+	 * reads it: one trace from the POST to every group's handling, shipping's two retry
+	 * hops, its parking in the dead-letter topic and the replayed handling. Every hop is
+	 * a child of the order event's {@code orders send} span (README, "Follow one order").
+	 */
+	private static void awaitOneTraceOfTheWholeJourney(String orderId) {
+		String shipping = ConsumerGroups.SHIPPING;
+		String retry1 = Topics.retry(shipping, 1);
+		String retry2 = Topics.retry(shipping, 2);
+		String deadLetter = Topics.deadLetter(shipping);
+		// Spans reach the store a second or so after they end, each service on its own.
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+			List<OrderTraces.Trace> traces = system.traces().ofOrder(orderId);
+			assertThat(traces).as("traces of order %s", orderId).hasSize(1);
+			OrderTraces.Trace trace = traces.get(0);
+			String tree = trace.render("  ");
+			assertThat(trace.services()).as(tree)
+				.contains(Stack.ORDERS, Stack.BILLING, Stack.SHIPPING, Stack.FRAUD, Stack.NOTIFICATION);
+			OrderTraces.Span post = trace.spans().get(0);
+			assertThat(post.kind()).as(tree).isEqualTo("SERVER");
+			assertThat(post.service()).as(tree).isEqualTo(Stack.ORDERS);
+			assertThat(post.parentId()).as(tree).isNull();
+			OrderTraces.Span send = single(trace, Topics.ORDERS + " send", tree);
+			assertThat(send.parentId()).as(tree).isEqualTo(post.id());
+			for (String group : ConsumerGroups.ALL) {
+				assertThat(trace.named(group + " process")).as(tree)
+					.filteredOn((span) -> topicOf(span).equals(Topics.ORDERS))
+					.singleElement()
+					.satisfies((span) -> assertThat(span.parentId()).isEqualTo(send.id()));
+			}
+			List<OrderTraces.Span> hops = trace.named(shipping + " process");
+			assertThat(hops).as(tree).allSatisfy((span) -> assertThat(span.parentId()).isEqualTo(send.id()));
+			assertThat(hops).as(tree)
+				.extracting(OrderFlowSystemTest::hop)
+				.containsExactly(Topics.ORDERS + " -> " + retry1, retry1 + " -> " + retry2,
+						retry2 + " -> " + deadLetter, retry1 + " ok");
+			assertThat(single(trace, deadLetter + " receive", tree).parentId()).as(tree).isEqualTo(send.id());
+		});
+		System.out.println("[trace] order " + orderId + ":\n" + system.traces().ofOrder(orderId).get(0).render("  "));
+	}
+
+	private static OrderTraces.Span single(OrderTraces.Trace trace, String name, String tree) {
+		List<OrderTraces.Span> named = trace.named(name);
+		assertThat(named).as("spans named %s in\n%s", name, tree).hasSize(1);
+		return named.get(0);
+	}
+
+	private static String topicOf(OrderTraces.Span span) {
+		return span.tag("messaging.destination.name").orElse("");
+	}
+
+	/** Where a record was handled and where it went: its span's topic and routing. */
+	private static String hop(OrderTraces.Span span) {
+		return topicOf(span) + span.tag("orderflow.routed.to")
+			.map((next) -> " -> " + next)
+			.orElse(span.tag("error").isPresent() ? " failed" : " ok");
 	}
 
 	@Test

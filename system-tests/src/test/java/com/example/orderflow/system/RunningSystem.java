@@ -19,6 +19,8 @@ import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.cluster.tracing.OrderTraces;
+import com.example.orderflow.cluster.tracing.TraceStore;
 import com.example.orderflow.testsupport.TestKafkaClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,9 +28,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The whole system as processes, as {@code ./demo up --secure} runs it: the real 3-node
- * KRaft cluster (SASL_SSL for clients, the ACL matrix) and every service jar as its own
- * principal, but on free ports and in a temporary folder so it never collides with a
- * running demo. Closing it stops every process it started.
+ * KRaft cluster (SASL_SSL for clients, the ACL matrix), every service jar as its own
+ * principal and Zipkin's server holding every span they export, but on free ports and in
+ * a temporary folder so it never collides with a running demo. Closing it stops every
+ * process it started.
  */
 final class RunningSystem implements AutoCloseable {
 
@@ -47,6 +50,8 @@ final class RunningSystem implements AutoCloseable {
 
 	private final LocalCluster cluster;
 
+	private TraceStore traceStore;
+
 	private Stack services;
 
 	/** The service instances it started with, by name. */
@@ -64,13 +69,17 @@ final class RunningSystem implements AutoCloseable {
 		RunningSystem system = new RunningSystem(cluster);
 		try {
 			Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
+			system.traceStore = TraceStore.start(TraceStore.jarIn(repoRoot), ServiceProcess.freePort(),
+					layout.logDirectory(), layout.pidDirectory());
+			List<String> export = TraceStore.exportArguments(system.traceStore.port());
 			List<ServiceProcess.Spec> specs = Stack.defaultServices(repoRoot)
 				.stream()
-				.map((spec) -> spec.withPort(ServiceProcess.freePort()))
+				.map((spec) -> spec.withPort(ServiceProcess.freePort()).with(export, Map.of()))
 				.map(cluster.security().orElseThrow()::secured)
 				.toList();
 			system.services = Stack.start(specs, cluster.layout().logDirectory(), cluster.bootstrapServers(),
 					READY_TIMEOUT, (line) -> System.out.println("[services] " + line));
+			system.traceStore.awaitReady(READY_TIMEOUT, (line) -> System.out.println("[traces] " + line));
 			system.startedServices = runningServices(system.services);
 		}
 		catch (RuntimeException ex) {
@@ -148,6 +157,11 @@ final class RunningSystem implements AutoCloseable {
 				this.cluster.security().orElseThrow().clientProperties(principal));
 	}
 
+	/** The traces every service of this system exports, every order's (100% sampled). */
+	OrderTraces traces() {
+		return this.traceStore.traces();
+	}
+
 	ServiceProcess service(String name) {
 		return this.services.service(name);
 	}
@@ -181,6 +195,9 @@ final class RunningSystem implements AutoCloseable {
 		List<Long> pids = new ArrayList<>();
 		this.services.services().forEach((service) -> pids.add(service.pid()));
 		this.cluster.layout().nodeIds().forEach((node) -> pids.add(this.cluster.pid(node)));
+		if (this.traceStore != null) {
+			pids.add(this.traceStore.pid());
+		}
 		return pids;
 	}
 
@@ -206,6 +223,9 @@ final class RunningSystem implements AutoCloseable {
 	public void close() {
 		if (this.services != null) {
 			this.services.close();
+		}
+		if (this.traceStore != null) {
+			this.traceStore.close();
 		}
 		this.cluster.close();
 		Path directory = this.cluster.layout().dataDirectory();
