@@ -3,6 +3,7 @@ package com.example.orderflow.system;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,6 +34,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.BooleanNode;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -45,6 +48,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.FileSystemResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -73,6 +77,16 @@ class ComposeFileTests {
 	private static final String PROMETHEUS_CONFIGURATION = "deploy/prometheus/prometheus.yml";
 
 	private static final String TOPIC_CREATION = "kafka-init";
+
+	/** Zipkin: the services' spans, and the UI that Grafana's exemplars link to. */
+	private static final String TRACE_STORE = "zipkin";
+
+	/** Where Zipkin listens unless {@code QUERY_PORT} says otherwise. */
+	private static final int ZIPKIN_DEFAULT_PORT = 9411;
+
+	private static final String GRAFANA_DATASOURCE = "deploy/grafana/provisioning/datasources/prometheus.yml";
+
+	private static final String GRAFANA_DASHBOARD = "deploy/grafana/dashboards/orderflow.json";
 
 	private static final Pattern CREATE_TOPIC = Pattern.compile(
 			"--topic\\s+(\\S+)\\s+--partitions\\s+(\\d+)\\s+--replication-factor\\s+(\\d+)\\s+--config\\s+min\\.insync\\.replicas=(\\d+)");
@@ -378,6 +392,97 @@ class ComposeFileTests {
 	}
 
 	@Test
+	void theTraceStoreRunsTheZipkinVersionOfTheBuildWithABoundedHeap() {
+		Map<String, Object> traceStore = containers.get(TRACE_STORE);
+		assertThat(traceStore).as("the trace store container %s", TRACE_STORE).isNotNull();
+		assertThat(traceStore.get("image")).as("%s's image", TRACE_STORE).isEqualTo(zipkinImage());
+		assertThat(traceStore).as("%s's healthcheck", TRACE_STORE).containsKey("healthcheck");
+		assertThat(String.valueOf(environmentOf(TRACE_STORE).get("JAVA_OPTS"))).as("%s's JAVA_OPTS", TRACE_STORE)
+			.contains("-Xmx");
+	}
+
+	@Test
+	void everyServiceContainerExportsEverySpanToTheTraceStoreWithoutWaitingForIt() {
+		int zipkinPort = zipkinPort();
+		serviceContainers().keySet().forEach((container) -> {
+			assertThat(environmentOf(container)).as("%s's environment", container)
+				.containsKeys("MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT",
+						"MANAGEMENT_TRACING_SAMPLING_PROBABILITY");
+			ConfigurableEnvironment environment = serviceEnvironment(container);
+			assertThat(environment.getProperty("management.tracing.export.zipkin.enabled", Boolean.class))
+				.as("management.tracing.export.zipkin.enabled of %s", container)
+				.isTrue();
+			assertThat(environment.getProperty("management.tracing.sampling.probability", Double.class))
+				.as("management.tracing.sampling.probability of %s", container)
+				.isEqualTo(1.0);
+			URI endpoint = URI.create(environment.getProperty("management.tracing.export.zipkin.endpoint", ""));
+			assertThat(endpoint).as("management.tracing.export.zipkin.endpoint of %s", container)
+				.hasScheme("http")
+				.hasHost(TRACE_STORE)
+				.hasPort(zipkinPort)
+				.hasPath("/api/v2/spans");
+			// A trace store that is down costs traces, never an order.
+			assertThat(map(map(containers.get(container).get("depends_on")).get(TRACE_STORE)).get("condition"))
+				.as("%s's start condition on %s", container, TRACE_STORE)
+				.isNotEqualTo("service_healthy");
+			// Secured mode keeps them: compose merges the override's environment into
+			// this one.
+			assertThat(map(secureContainers.get(container).get("environment")))
+				.as("%s's environment in %s", container, SECURE_COMPOSE_FILE)
+				.doesNotContainKeys("MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED",
+						"MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT", "MANAGEMENT_TRACING_SAMPLING_PROBABILITY");
+		});
+	}
+
+	@Test
+	void grafanaLinksTheExemplarsOfEveryHistogramPanelToTheirTraceInZipkinsUi() throws IOException {
+		Map<String, Object> datasource = map(list(yaml(GRAFANA_DATASOURCE).get("datasources")).get(0));
+		String zipkinOnTheHost = "localhost:" + hostPortOf(TRACE_STORE, zipkinPort());
+		// trace_id: the label of the exemplars that Micrometer's Prometheus registry
+		// writes.
+		assertThat(list(map(datasource.get("jsonData")).get("exemplarTraceIdDestinations")))
+			.as("exemplarTraceIdDestinations of %s", GRAFANA_DATASOURCE)
+			.extracting((destination) -> map(destination).get("name"),
+					(destination) -> grafanaInterpolated(String.valueOf(map(destination).get("url"))))
+			.contains(tuple("trace_id", "http://" + zipkinOnTheHost + "/zipkin/traces/${__value.raw}"));
+		JsonNode dashboard = JsonMapper.builder()
+			.build()
+			.readTree(Files.readString(REPO_ROOT.resolve(GRAFANA_DASHBOARD)));
+		List<String> histogramQueries = new ArrayList<>();
+		dashboard.path("panels").values().forEach((panel) -> panel.path("targets").values().forEach((target) -> {
+			if (target.path("expr").asString().contains("_bucket")) {
+				histogramQueries.add(target.path("expr").asString());
+				assertThat(target.get("exemplar"))
+					.as("exemplar of %s's query %s", panel.path("title"), target.path("refId"))
+					.isEqualTo(BooleanNode.TRUE);
+			}
+		}));
+		assertThat(histogramQueries).as("queries of histograms in %s", GRAFANA_DASHBOARD).isNotEmpty();
+	}
+
+	@Test
+	void prometheusStoresTheExemplarsItScrapesFromTheServices() throws IOException {
+		List<String> features = new ArrayList<>();
+		for (Object argument : list(containers.get("prometheus").get("command"))) {
+			if (String.valueOf(argument).startsWith("--enable-feature=")) {
+				features.addAll(addresses(String.valueOf(argument).substring("--enable-feature=".length())));
+			}
+		}
+		assertThat(features).as("prometheus's --enable-feature").contains("exemplar-storage");
+		// Exemplars come in OpenMetrics only: Prometheus 3 asks for it first unless told
+		// otherwise.
+		Map<String, Object> configuration = yaml(PROMETHEUS_CONFIGURATION);
+		List<Object> protocolLists = new ArrayList<>();
+		protocolLists.add(map(configuration.get("global")).get("scrape_protocols"));
+		list(configuration.get("scrape_configs"))
+			.forEach((scrape) -> protocolLists.add(map(scrape).get("scrape_protocols")));
+		assertThat(protocolLists).as("scrape_protocols in %s", PROMETHEUS_CONFIGURATION)
+			.filteredOn(Objects::nonNull)
+			.allSatisfy(
+					(protocols) -> assertThat(String.valueOf(list(protocols).get(0))).startsWith("OpenMetricsText"));
+	}
+
+	@Test
 	void dockerComposeAcceptsTheFile() throws Exception {
 		Path dockerCompose = requireTool("docker-compose", "docker-compose -f " + COMPOSE_FILE + " config -q");
 		assertSucceeds(dockerCompose.toString(), "-f", COMPOSE_FILE, "config", "-q");
@@ -484,6 +589,37 @@ class ComposeFileTests {
 
 	private static String kafkaImage() {
 		return System.getProperty("orderflow.kafka-image", "apache/kafka:4.1.2");
+	}
+
+	private static String zipkinImage() {
+		return System.getProperty("orderflow.zipkin-image", "openzipkin/zipkin:3.5.1");
+	}
+
+	/** The port Zipkin listens on inside its container. */
+	private static int zipkinPort() {
+		return Integer
+			.parseInt(String.valueOf(environmentOf(TRACE_STORE).getOrDefault("QUERY_PORT", ZIPKIN_DEFAULT_PORT)));
+	}
+
+	/** The host port that publishes this container port. */
+	private static String hostPortOf(String container, int containerPort) {
+		List<String> hostPorts = publishedPorts(container).stream()
+			.filter((port) -> port.endsWith(":" + containerPort))
+			.map((port) -> port.substring(0, port.indexOf(':')))
+			.toList();
+		assertThat(hostPorts).as("host ports of %s's port %d", container, containerPort).hasSize(1);
+		return hostPorts.get(0);
+	}
+
+	/**
+	 * A value of a Grafana provisioning file as Grafana reads it: {@code $$} is a literal
+	 * {@code $}, and any other {@code $} an environment variable of Grafana's, which this
+	 * repository never means.
+	 */
+	private static String grafanaInterpolated(String value) {
+		String[] parts = value.split("\\$\\$", -1);
+		assertThat(parts).as("%s has an unescaped $ (write $$)", value).noneMatch((part) -> part.contains("$"));
+		return String.join("$", parts);
 	}
 
 	private static Map<String, Object> environmentOf(String container) {
