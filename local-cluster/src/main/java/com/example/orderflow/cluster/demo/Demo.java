@@ -498,7 +498,8 @@ public final class Demo {
 	/** The guided tour against the running system. */
 	private int tour(SystemProcesses processes) {
 		long started = System.nanoTime();
-		boolean passed = new Tour(new TourContext(processes, this.progress, this.out::print, TOUR_ORDERS_PER_SECOND))
+		boolean passed = new Tour(new TourContext(processes, this.progress, this.out::print, TOUR_ORDERS_PER_SECOND,
+				new OrderTraces(URI.create("http://127.0.0.1:" + this.options.zipkinPort()))))
 			.run();
 		this.out.printf("Tour finished in %.0f s%n", (System.nanoTime() - started) / 1e9);
 		return passed ? 0 : 1;

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import com.example.orderflow.cluster.drill.OrdersClient;
 import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.cluster.tracing.OrderTraces;
 
 /**
  * What every step of the tour works with: the running system, where to tell and draw, and
@@ -24,19 +25,23 @@ public final class TourContext {
 
 	private final double ordersPerSecond;
 
+	private final OrderTraces traces;
+
 	private final List<String> acknowledged = new CopyOnWriteArrayList<>();
 
 	/**
 	 * @param progress stamped progress lines
 	 * @param out explanations, diagrams and tables, as they are
 	 * @param ordersPerSecond the open-loop load of the steps that need one
+	 * @param traces the trace store the services export to
 	 */
 	public TourContext(SystemProcesses processes, Consumer<String> progress, Consumer<String> out,
-			double ordersPerSecond) {
+			double ordersPerSecond, OrderTraces traces) {
 		this.processes = processes;
 		this.progress = progress;
 		this.out = out;
 		this.ordersPerSecond = ordersPerSecond;
+		this.traces = traces;
 	}
 
 	public SystemProcesses processes() {
@@ -62,6 +67,11 @@ public final class TourContext {
 	/** Prints a block of text (a diagram, a table) as it is. */
 	public void print(String text) {
 		this.out.accept(text);
+	}
+
+	/** Every order's trace, as the services exported it. */
+	public OrderTraces traces() {
+		return this.traces;
 	}
 
 	public double ordersPerSecond() {
