@@ -26,6 +26,7 @@ import com.example.orderflow.cluster.drill.OutputLedger.TopicReader;
 import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.cluster.tracing.TraceStore;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,6 +77,19 @@ public final class Bench {
 	static final List<String> CONSUMER_SERVICES = List.of(Stack.BILLING, Stack.BILLING_V2, Stack.SHIPPING, Stack.FRAUD,
 			Stack.NOTIFICATION);
 
+	/**
+	 * Tracing off for the comparison: Boot's Brave auto-configuration left out, so every
+	 * service runs with Micrometer's no-op tracer (no context, no span, no export).
+	 */
+	static final String TRACING_OFF_ARGUMENT = "--spring.autoconfigure.exclude="
+			+ "org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration";
+
+	/**
+	 * Every service that handles an order: restarted without tracing for the comparison.
+	 */
+	static final List<String> TRACED_SERVICES = List.of(Stack.ORDERS, Stack.BILLING, Stack.BILLING_V2, Stack.SHIPPING,
+			Stack.FRAUD, Stack.NOTIFICATION);
+
 	/** kafka-support's ConsumerTransactionProperties: 1 is the old shape. */
 	static final String PER_RECORD_ARGUMENT = "--orderflow.consumer.transaction.max-records=1";
 
@@ -102,6 +116,8 @@ public final class Bench {
 	private volatile LocalCluster cluster;
 
 	private volatile Stack stack;
+
+	private volatile TraceStore traceStore;
 
 	public Bench(Path repoRoot, Path outDirectory, boolean quick, Consumer<String> progress, PrintStream out) {
 		this.repoRoot = repoRoot;
@@ -145,11 +161,15 @@ public final class Bench {
 	private BenchResults measure(Instant started, Path directory) {
 		this.progress.accept("bench%s: its own cluster and services on free ports in %s; results to %s"
 			.formatted(this.quick ? " --quick" : "", directory, this.outDirectory));
-		// (a) The stack, as ./demo up starts it.
+		// (a) The stack, as ./demo up starts it: Zipkin beside the services, which send
+		// it
+		// every span.
 		this.progress.accept("== stack: time to all ready, then resident memory");
+		int zipkinPort = ServiceProcess.freePort();
 		List<ServiceProcess.Spec> specs = Stack.defaultServices(this.repoRoot)
 			.stream()
-			.map((spec) -> spec.withPort(ServiceProcess.freePort()))
+			.map((spec) -> spec.withPort(ServiceProcess.freePort())
+				.with(TraceStore.exportArguments(zipkinPort), Map.of()))
 			.toList();
 		// As on every ./demo up but the first after a build: not counted.
 		ClassDataSharing.prepare(specs.stream().map(ServiceProcess.Spec::jar).toList(), this.progress);
@@ -157,8 +177,11 @@ public final class Bench {
 		this.cluster = LocalCluster.start(LocalCluster.Layout.withFreePorts(directory), LocalCluster.Compiler.PEAK,
 				this.progress);
 		long t1 = System.nanoTime();
+		this.traceStore = TraceStore.start(TraceStore.jarIn(this.repoRoot), zipkinPort,
+				this.cluster.layout().logDirectory(), this.cluster.layout().pidDirectory());
 		this.stack = Stack.start(specs, this.cluster.layout().logDirectory(), this.cluster.bootstrapServers(),
 				SERVICES_READY, this.progress);
+		this.traceStore.awaitReady(SERVICES_READY, this.progress);
 		long t2 = System.nanoTime();
 		Map<String, Long> idle = residentMemory();
 		this.progress.accept("all ready after %.1f s (cluster %.1f s, services %.1f s); RSS %s, %d MB in all"
@@ -196,6 +219,7 @@ public final class Bench {
 		List<BenchResults.Step> ingest = new ArrayList<>();
 		List<BenchResults.Step> pipeline = new ArrayList<>();
 		List<BenchResults.Step> perRecord = new ArrayList<>();
+		List<BenchResults.Step> tracingOff = new ArrayList<>();
 		double highest = 0;
 		Map<String, Long> loaded = Map.of();
 		try (LoadSteps steps = new LoadSteps(orders.baseUri(), this.cluster.clientProperties(), this::processes,
@@ -263,6 +287,20 @@ public final class Bench {
 						step.length().toSeconds(), steps.lags()));
 				perRecord.add(run(steps, "per-record", step));
 			}
+			// (g) Tracing on against off: every service restarted as first started
+			// (batched,
+			// every span to Zipkin) but without tracing; the lowest rate and the issue's
+			// rate again, beside the same steps above.
+			this.progress.accept("== tracing off: %s again with %s".formatted(TRACED_SERVICES, TRACING_OFF_ARGUMENT));
+			steps.awaitDrainedBeforeStep(seconds(30, 60));
+			this.stack.restart(TRACED_SERVICES, List.of(TRACING_OFF_ARGUMENT), SERVICES_READY, this.progress);
+			this.progress.accept("== tracing off: warm-up, %.0f orders/s, not counted".formatted(warmUp.rate()));
+			run(steps, "warm-up", warmUp);
+			for (StepPlan step : List.of(lowest, new StepPlan(PIPELINE_RATE, seconds(20, 60), seconds(30, 60)))) {
+				this.progress.accept("== tracing off at %.0f orders/s for %d s; lag before it: %s"
+					.formatted(step.rate(), step.length().toSeconds(), steps.lags()));
+				tracingOff.add(run(steps, "tracing-off", step));
+			}
 		}
 		BenchResults.OrdersRestart restart = ordersRestart(raw, probe);
 		long launcher = Footprint.residentMegabytes(ProcessHandle.current().pid()).orElse(0);
@@ -278,7 +316,7 @@ public final class Bench {
 		machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
 		return new BenchResults(DateTimeFormatter.ISO_INSTANT.format(started), this.quick, machine, stackFigures,
 				producerPerformance, endToEnd, keyed, transactional, consumerShapeDefaults, consumerShape, ceiling,
-				ingest, highest, pipeline, keepUp, perRecord, restart);
+				ingest, highest, pipeline, keepUp, perRecord, tracingOff, restart);
 	}
 
 	/**
@@ -371,6 +409,7 @@ public final class Bench {
 		for (ServiceProcess service : this.stack.services()) {
 			pids.put(service.name(), service.pid());
 		}
+		pids.put(TraceStore.NAME, this.traceStore.pid());
 		pids.put("bench-launcher", ProcessHandle.current().pid());
 		return pids;
 	}
@@ -414,6 +453,7 @@ public final class Bench {
 		for (ServiceProcess service : this.stack.services()) {
 			rss.put(service.name(), Footprint.residentMegabytes(service.pid()).orElse(0));
 		}
+		rss.put(TraceStore.NAME, Footprint.residentMegabytes(this.traceStore.pid()).orElse(0));
 		return rss;
 	}
 
@@ -426,6 +466,10 @@ public final class Bench {
 			this.progress.accept("stopping the services");
 			this.stack.close();
 			this.stack = null;
+		}
+		if (this.traceStore != null) {
+			this.traceStore.close();
+			this.traceStore = null;
 		}
 		if (this.cluster != null) {
 			this.cluster.close();

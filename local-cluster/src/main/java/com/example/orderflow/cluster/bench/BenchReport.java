@@ -117,6 +117,9 @@ final class BenchReport {
 		if (!results.perRecord().isEmpty()) {
 			text += "\n" + perRecordAgainstBatched(results);
 		}
+		if (results.tracingOff() != null && !results.tracingOff().isEmpty()) {
+			text += "\n" + tracingOnAgainstOff(results);
+		}
 		return text;
 	}
 
@@ -300,6 +303,43 @@ final class BenchReport {
 		}
 		return "Per record against batched: the consumer services restarted with one transaction per record,"
 				+ " the same steps again\n" + table.render("  ");
+	}
+
+	/**
+	 * Tracing on (every span to Zipkin, as the rest of the run) against off: each step of
+	 * the services restarted without tracing beside the traced step at the same rate.
+	 */
+	static String tracingOnAgainstOff(BenchResults results) {
+		TextTable table = new TextTable();
+		table.row("rate", "figure", "tracing on", "tracing off", "on / off");
+		for (BenchResults.Step off : results.tracingOff()) {
+			BenchResults.Step on = results.stepsAt(off.targetRate(), "pipeline", "keep-up", "ingest")
+				.stream()
+				.findFirst()
+				.orElse(null);
+			String rate = "%.0f/s, %.0f s".formatted(off.targetRate(), off.seconds());
+			if (on == null) {
+				table.row(rate, "not run with tracing on", "", "", "");
+				continue;
+			}
+			table.row(rate, "API: 201s per second", perSecond(on.acknowledgedPerSecond()),
+					perSecond(off.acknowledgedPerSecond()),
+					ratio(on.acknowledgedPerSecond(), off.acknowledgedPerSecond()));
+			table.row(rate, "HTTP p50/p99", "%.0f/%.0f ms".formatted(on.httpMs().p50(), on.httpMs().p99()),
+					"%.0f/%.0f ms".formatted(off.httpMs().p50(), off.httpMs().p99()),
+					ratio(on.httpMs().p99(), off.httpMs().p99()));
+			for (Map.Entry<String, BenchResults.GroupFigures> group : off.groups().entrySet()) {
+				BenchResults.GroupFigures traced = on.groups().get(group.getKey());
+				BenchResults.GroupFigures untraced = group.getValue();
+				table.row(rate, group.getKey() + " p50/p99", (traced != null) ? latency(traced) : "not run",
+						latency(untraced), (traced != null && traced.matched() > 0 && untraced.matched() > 0)
+								? ratio(traced.latencyMs().p99(), untraced.latencyMs().p99()) : "-");
+			}
+			table.row(rate, "every group", on.everyGroupKeptUp() ? "kept up" : "MISSED",
+					off.everyGroupKeptUp() ? "kept up" : "MISSED", "");
+		}
+		return "Tracing on against off: every service restarted without tracing (Brave's auto-configuration left"
+				+ " out), the same steps again\n" + table.render("  ");
 	}
 
 	private static String latency(BenchResults.GroupFigures group) {

@@ -35,6 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * measured in this run
  * @param perRecord the same steps again after the consumer services were restarted with
  * one transaction per record (phase {@code per-record})
+ * @param tracingOff the lowest rate and the pipeline's rate again after every service was
+ * restarted without tracing (phase {@code tracing-off}); the rest of the run traces every
+ * order into Zipkin
  * @param ordersRestart orders-service killed and started again with 100,000 orders in its
  * state
  */
@@ -42,7 +45,7 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 		ToolOutput.ProducerPerformance producerPerformance, ToolOutput.EndToEndLatency endToEndLatency,
 		RawLoop keyedIdempotent, RawLoop keyedTransactional, RawLoop consumerShapeDefaults, RawLoop consumerShape,
 		ConsumeTransformProduce consumeTransformProduce, List<Step> ingest, double highestSustainableRate,
-		List<Step> pipeline, KeepUp keepUp, List<Step> perRecord, OrdersRestart ordersRestart) {
+		List<Step> pipeline, KeepUp keepUp, List<Step> perRecord, List<Step> tracingOff, OrdersRestart ordersRestart) {
 
 	/**
 	 * Records every order costs the cluster: the order event and one output per group.
@@ -61,7 +64,9 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 	 * first phase named first, each phase's in run order.
 	 */
 	public List<Step> stepsAt(double rate, String... phases) {
-		List<Step> all = Stream.of(this.ingest, this.pipeline, this.perRecord).flatMap(List::stream).toList();
+		List<Step> all = Stream.of(this.ingest, this.pipeline, this.perRecord, this.tracingOff)
+			.flatMap(List::stream)
+			.toList();
 		return Stream.of(phases)
 			.flatMap((phase) -> all.stream().filter((step) -> step.targetRate() == rate && step.phase().equals(phase)))
 			.toList();

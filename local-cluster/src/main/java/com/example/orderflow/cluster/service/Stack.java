@@ -55,6 +55,9 @@ public final class Stack implements AutoCloseable {
 
 	private final Map<String, ServiceProcess> services;
 
+	/** Each service as it was first started, which a restart starts from. */
+	private final Map<String, ServiceProcess.Spec> startedAs = new LinkedHashMap<>();
+
 	private final Path logDirectory;
 
 	private final String bootstrapServers;
@@ -108,6 +111,7 @@ public final class Stack implements AutoCloseable {
 		try {
 			for (ServiceProcess.Spec spec : specs) {
 				services.put(spec.name(), ServiceProcess.start(spec, logDirectory, bootstrapServers));
+				stack.startedAs.put(spec.name(), spec);
 			}
 			progress.accept("started %d services, waiting until each is ready: logs in %s".formatted(specs.size(),
 					logDirectory));
@@ -224,8 +228,9 @@ public final class Stack implements AutoCloseable {
 	/**
 	 * Stops services together and starts each again as the same instance (name, port,
 	 * instance id, environment) with more arguments, such as another setting of one
-	 * property, and returns when all are ready. Each one's log so far is kept as
-	 * {@code <name>.<n>.log}, the first free n.
+	 * property, and returns when all are ready. The arguments are added to those the
+	 * service was first started with, not to an earlier restart's. Each one's log so far
+	 * is kept as {@code <name>.<n>.log}, the first free n.
 	 * @param names services of this stack
 	 * @param moreArgs added to each service's own arguments
 	 */
@@ -256,7 +261,8 @@ public final class Stack implements AutoCloseable {
 			for (ServiceProcess service : old) {
 				service.pidFile().delete();
 				keepLog(service.logFile());
-				ServiceProcess.Spec spec = service.spec().with(moreArgs, Map.of());
+				ServiceProcess.Spec spec = this.startedAs.getOrDefault(service.name(), service.spec())
+					.with(moreArgs, Map.of());
 				ServiceProcess started = ServiceProcess.start(spec, this.logDirectory, this.bootstrapServers);
 				this.services.put(spec.name(), started);
 				restarted.add(started);

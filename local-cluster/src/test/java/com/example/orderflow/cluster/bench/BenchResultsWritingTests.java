@@ -176,6 +176,17 @@ class BenchResultsWritingTests {
 	}
 
 	@Test
+	void tracingOnAndOffStandSideBySideAtTheSameRate() {
+		String table = BenchReport.table(results());
+
+		assertThat(table).contains("Tracing on against off")
+			.containsPattern("25/s, 6 s\\s+API: 201s per second\\s+25/s\\s+25/s\\s+1.0x")
+			.containsPattern("25/s, 6 s\\s+HTTP p50/p99\\s+8/40 ms\\s+5/28 ms\\s+1.4x")
+			.containsPattern("25/s, 6 s\\s+billing-service p50/p99\\s+8/40 ms\\s+6/20 ms\\s+2.0x")
+			.containsPattern("25/s, 6 s\\s+every group\\s+kept up\\s+kept up");
+	}
+
+	@Test
 	void aGroupWithNoOutputInAStepMissesItsTargetInsteadOfShowingZeroLatency() {
 		BenchResults results = results();
 		Map<String, BenchResults.GroupFigures> nothing = Map.of("fraud-service", new BenchResults.GroupFigures(
@@ -187,7 +198,7 @@ class BenchResultsWritingTests {
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
 				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
-				List.of(overloaded), results.keepUp(), List.of(), results.ordersRestart());
+				List.of(overloaded), results.keepUp(), List.of(), List.of(), results.ordersRestart());
 
 		assertThat(nothing.get("fraud-service").keptUp()).isFalse();
 		assertThat(BenchReport.table(withOverload))
@@ -243,7 +254,7 @@ class BenchResultsWritingTests {
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
 				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
-				List.of(comparisonBehind), results.keepUp(), List.of(), results.ordersRestart());
+				List.of(comparisonBehind), results.keepUp(), List.of(), List.of(), results.ordersRestart());
 
 		assertThat(kept.everyGroupKeptUp()).isTrue();
 		assertThat(comparisonKept.everyGroupKeptUp()).isTrue();
@@ -330,6 +341,11 @@ class BenchResultsWritingTests {
 		behind.put("billing-service", group("invoices", 400, new Percentiles(400, 4000, 9000, 9500, 9600),
 				List.of(0L, 300L, 500L, 700L), -1, 100));
 		BenchResults.Step perRecordBehind = step("per-record", 100, 100, fast, behind, true, "ok");
+		Map<String, BenchResults.GroupFigures> untracedGroups = new LinkedHashMap<>();
+		untracedGroups.put("billing-service",
+				group("invoices", 150, new Percentiles(150, 6, 20, 25, 30), List.of(0L, 10L, 2L), 0.2, 25));
+		BenchResults.Step untraced = step("tracing-off", 25, 25, new Percentiles(150, 5, 28, 30, 35), untracedGroups,
+				true, "ok");
 		BenchResults.RawLoop keyed = BenchResults.RawLoop.of("keyed idempotent acks=all", 520, 1, 30_000, 2,
 				Percentiles.of(5, 10, 20));
 		BenchResults.ConsumeTransformProduce ctp = new BenchResults.ConsumeTransformProduce(5, 6, 300, 20_000,
@@ -349,7 +365,8 @@ class BenchResultsWritingTests {
 						1_000, 5, Percentiles.of(15, 20, 40)),
 				ctp, List.of(ok, tooSlow), 25, pipelineSteps,
 				BenchResults.KeepUp.of(List.of(pipeline, ok, tooSlow), keepUpSteps, keyed, ctp.warm()),
-				List.of(perRecord, perRecordBehind), new BenchResults.OrdersRestart(100_000, 9.4, 410));
+				List.of(perRecord, perRecordBehind), List.of(untraced),
+				new BenchResults.OrdersRestart(100_000, 9.4, 410));
 	}
 
 	/** A keep-up step in which every group kept up, or fraud fell further behind. */
