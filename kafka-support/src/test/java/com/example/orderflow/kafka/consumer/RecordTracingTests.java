@@ -27,7 +27,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import zipkin2.reporter.brave.AsyncZipkinSpanHandler;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,7 +48,11 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = { BatchTestApplication.class, FinishedSpans.class },
 		properties = { "spring.application.name=tracing-tests", "test.group=" + RecordTracingTests.GROUP,
 				"test.output=" + RecordTracingTests.OUTPUT, "orderflow.instance-id=first",
-				"management.tracing.sampling.probability=1.0" })
+				"management.tracing.sampling.probability=1.0",
+				// Every span is also exported, to a trace store that is down: each test
+				// here passes only if that costs nothing but the spans.
+				"management.tracing.export.zipkin.enabled=true",
+				"management.tracing.export.zipkin.endpoint=http://127.0.0.1:1/api/v2/spans" })
 @RealKafka
 @AutoConfigureTracing
 class RecordTracingTests {
@@ -69,6 +75,9 @@ class RecordTracingTests {
 
 	@Autowired
 	private PrometheusMeterRegistry prometheus;
+
+	@Autowired
+	private ObjectProvider<AsyncZipkinSpanHandler> export;
 
 	@BeforeEach
 	void awaitPartitions() {
@@ -114,6 +123,11 @@ class RecordTracingTests {
 			processSpans.add(process.id());
 		});
 		assertThat(processSpans).as("one span per record").hasSize(3);
+	}
+
+	@Test
+	void spansAreExportedAsynchronouslyToTheStoreThatIsDown() {
+		assertThat(this.export.getIfAvailable()).as("Boot's asynchronous Zipkin reporter").isNotNull();
 	}
 
 	/**
