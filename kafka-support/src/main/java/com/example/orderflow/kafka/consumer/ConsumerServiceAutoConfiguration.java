@@ -90,16 +90,14 @@ public class ConsumerServiceAutoConfiguration {
 	@Bean
 	ConsumeTransformProduce consumeTransformProduce(ConsumerService service, ConsumerRetryProperties retry,
 			ConsumerTransactionProperties bounds, KafkaTemplate<Object, Object> template, MeterRegistry meters,
-			RetryTopics retryTopics, ObjectProvider<RecordCheck> checks, GroupPositions positions,
-			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator, Environment environment) {
+			RetryTopics retryTopics, ObjectProvider<RecordCheck> checks, GroupPositions positions, Tracer tracer,
+			Propagator propagator, Environment environment) {
 		FailureRouting routing = new FailureRouting(service, retry, Clock.systemUTC());
 		DeadLetterPublishingRecoverer failedRecords = new DeadLetterPublishingRecoverer(template, routing::destination);
 		failedRecords.setHeadersFunction(routing::headersForNextHop);
 		return new ConsumeTransformProduce(template, retry, bounds, routing, failedRecords,
 				new RetryDelay(retryTopics, Clock.systemUTC()), checks.orderedStream().toList(),
-				new RecordObservation(meters, service.group()),
-				new RecordTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
-						propagator.getIfAvailable(() -> Propagator.NOOP), service.group()),
+				new RecordObservation(meters, service.group()), new RecordTracing(tracer, propagator, service.group()),
 				positions, new Provenance(instanceId(environment)), inPlaceBackOff(retry));
 	}
 

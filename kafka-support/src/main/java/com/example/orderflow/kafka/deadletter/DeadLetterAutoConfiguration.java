@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -45,15 +44,10 @@ public class DeadLetterAutoConfiguration {
 		return new DeadLetterTopic(service, consumers, admin);
 	}
 
-	/**
-	 * Traced where the service traces: without Brave, Boot gives no {@link Propagator}
-	 * (and perhaps no {@link Tracer}), and the spans are no-ops.
-	 */
 	@Bean
-	DeadLetterConsumer deadLetterConsumer(DeadLetterTopic topic, ParkedRecords index, ObjectProvider<Tracer> tracer,
-			ObjectProvider<Propagator> propagator) {
-		return new DeadLetterConsumer(topic, index, new ParkedRecordTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
-				propagator.getIfAvailable(() -> Propagator.NOOP), topic.groupId()));
+	DeadLetterConsumer deadLetterConsumer(DeadLetterTopic topic, ParkedRecords index, Tracer tracer,
+			Propagator propagator) {
+		return new DeadLetterConsumer(topic, index, new ParkedRecordTracing(tracer, propagator, topic.groupId()));
 	}
 
 	@Bean

@@ -118,8 +118,8 @@ class OrderEventWriter implements SmartLifecycle {
 	private CommitOutcomes outcomes;
 
 	OrderEventWriter(KafkaOperations<String, Object> kafka, KafkaAdmin admin, OrderLog log, OrderOwnership ownership,
-			OrdersProperties properties, MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit,
-			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+			OrdersProperties properties, MeterRegistry meters, ObjectProvider<BeforeCommit> beforeCommit, Tracer tracer,
+			Propagator propagator) {
 		this.kafka = kafka;
 		this.admin = admin;
 		this.log = log;
@@ -137,8 +137,8 @@ class OrderEventWriter implements SmartLifecycle {
 			.register(meters);
 		this.stages = new Stages(meters);
 		this.beforeCommit = beforeCommit.getIfAvailable(() -> BeforeCommit.NOTHING);
-		this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
-		this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
+		this.tracer = tracer;
+		this.propagator = propagator;
 	}
 
 	/**

@@ -3,7 +3,6 @@ package com.example.orderflow.orders.order;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,10 +18,9 @@ class OwnershipConfiguration {
 
 	@Bean
 	FilterRegistrationBean<OrderForwarding> orderForwarding(OrderOwnership ownership, OrderLog log,
-			OrdersProperties properties, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+			OrdersProperties properties, Tracer tracer, Propagator propagator) {
 		FilterRegistrationBean<OrderForwarding> registration = new FilterRegistrationBean<>(
-				new OrderForwarding(ownership, log, properties, tracer.getIfAvailable(() -> Tracer.NOOP),
-						propagator.getIfAvailable(() -> Propagator.NOOP)));
+				new OrderForwarding(ownership, log, properties, tracer, propagator));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
 		registration.setAsyncSupported(true);
 		return registration;
