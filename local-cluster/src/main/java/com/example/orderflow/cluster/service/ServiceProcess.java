@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.example.orderflow.cluster.process.HealthProbe;
 import com.example.orderflow.cluster.process.LogTail;
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
@@ -147,19 +148,7 @@ public final class ServiceProcess {
 
 	/** Whether whatever listens on a loopback port answers UP on its readiness probe. */
 	public static boolean isReadyAt(int port) {
-		URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
-		HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).GET().build();
-		try {
-			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-			return response.statusCode() == 200 && response.body().contains("\"UP\"");
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
+		return HealthProbe.isUp(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"));
 	}
 
 	/** SIGTERM, so Spring shuts down gracefully; SIGKILL if it takes longer than 20 s. */

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +13,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import com.example.orderflow.cluster.ParentWatch;
+import com.example.orderflow.cluster.process.HealthProbe;
 import com.example.orderflow.cluster.process.LogTail;
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
@@ -44,8 +42,6 @@ public final class TraceStore implements AutoCloseable {
 	private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
 	private static final Duration POLL = Duration.ofMillis(250);
-
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final Process process;
 
@@ -151,20 +147,7 @@ public final class TraceStore implements AutoCloseable {
 
 	/** Whether a Zipkin server answers UP on this loopback port. */
 	public static boolean isHealthy(int port) {
-		HttpRequest request = HttpRequest.newBuilder(baseUri(port).resolve("/health"))
-			.timeout(Duration.ofSeconds(2))
-			.build();
-		try {
-			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-			return response.statusCode() == 200 && response.body().contains("\"UP\"");
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
+		return HealthProbe.isUp(baseUri(port).resolve("/health"));
 	}
 
 	/**
