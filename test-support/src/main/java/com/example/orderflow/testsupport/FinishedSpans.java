@@ -24,6 +24,8 @@ public class FinishedSpans {
 
 	private final ConcurrentLinkedQueue<MutableSpan> spans = new ConcurrentLinkedQueue<>();
 
+	private final ConcurrentLinkedQueue<MutableSpan> orphaned = new ConcurrentLinkedQueue<>();
+
 	@Bean
 	SpanHandler finishedSpansHandler() {
 		return new SpanHandler() {
@@ -31,6 +33,9 @@ public class FinishedSpans {
 			@Override
 			public boolean end(TraceContext context, MutableSpan span, Cause cause) {
 				FinishedSpans.this.spans.add(span);
+				if (cause == Cause.ORPHANED) {
+					FinishedSpans.this.orphaned.add(span);
+				}
 				return true;
 			}
 
@@ -50,6 +55,15 @@ public class FinishedSpans {
 	/** The finished spans whose parent has this id, in the order they finished. */
 	public List<MutableSpan> childrenOf(String parentId) {
 		return this.spans.stream().filter((span) -> parentId.equals(span.parentId())).toList();
+	}
+
+	/**
+	 * Spans Brave reported as orphaned: started or taken up for a context, then dropped
+	 * without being finished (a trace store gets them as pieces without a name). Brave
+	 * finds them once they were garbage collected.
+	 */
+	public List<MutableSpan> orphaned() {
+		return List.copyOf(this.orphaned);
 	}
 
 	private Optional<MutableSpan> find(Predicate<MutableSpan> which) {

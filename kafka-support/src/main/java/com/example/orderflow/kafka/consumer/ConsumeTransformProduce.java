@@ -217,40 +217,54 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 
 	/**
 	 * Handles one record: its outputs, or where it goes after failing; {@code null} when
-	 * it is to be tried again in place after a back-off.
+	 * it is to be tried again in place after a back-off. The record's span stays open
+	 * until its transaction commits or rolls back ({@link #committed},
+	 * {@link #afterRollback}): it is current while the record's latency is recorded, so
+	 * the latency's exemplar names it, and an ended span is never made current again (its
+	 * context would be taken for a new span's, reported to the trace store without a
+	 * name).
 	 */
 	private @Nullable Outcome handle(Poll poll, ConsumerRecord<Object, Object> record) {
 		Span span = this.tracing.start(record);
 		this.observation.enter(record);
+		Outcome outcome = null;
 		try (Tracer.SpanInScope scope = this.tracing.inScope(span)) {
-			Exception failure = failureBeforeHandling(record);
-			if (failure == null) {
-				try {
-					return new Outcome(record, Outputs.collect(() -> {
-						this.checks.forEach((check) -> check.check(record));
-						poll.invoke(record);
-					}), null, null, span);
-				}
-				catch (RuntimeException ex) {
-					failure = unwrap(ex);
-				}
-			}
-			span.error(failure);
-			if (this.retry.mode() == ConsumerRetryProperties.Mode.BLOCKING && FailureRouting.isRetryable(failure)
-					&& poll.attempt() < this.retry.attempts()) {
-				Duration backOff = poll.retryLater(this.inPlaceBackOff);
-				logger.info("Attempt {} of {} failed, trying again in {} ms: {}", poll.attempt() - 1,
-						this.retry.attempts(), backOff.toMillis(), rootMessage(failure));
-				return null;
-			}
-			String destination = this.routing.nextTopic(record, failure);
-			span.tag(RecordTracing.ROUTED_TO, destination);
-			return new Outcome(record, List.of(), failure, destination, span);
+			outcome = decide(poll, record, span);
+			return outcome;
 		}
 		finally {
 			this.observation.leave();
-			span.end();
+			if (outcome == null) {
+				span.end();
+			}
 		}
+	}
+
+	/** The record's outcome, or {@code null} for another attempt in place. */
+	private @Nullable Outcome decide(Poll poll, ConsumerRecord<Object, Object> record, Span span) {
+		Exception failure = failureBeforeHandling(record);
+		if (failure == null) {
+			try {
+				return new Outcome(record, Outputs.collect(() -> {
+					this.checks.forEach((check) -> check.check(record));
+					poll.invoke(record);
+				}), null, null, span);
+			}
+			catch (RuntimeException ex) {
+				failure = unwrap(ex);
+			}
+		}
+		span.error(failure);
+		if (this.retry.mode() == ConsumerRetryProperties.Mode.BLOCKING && FailureRouting.isRetryable(failure)
+				&& poll.attempt() < this.retry.attempts()) {
+			Duration backOff = poll.retryLater(this.inPlaceBackOff);
+			logger.info("Attempt {} of {} failed, trying again in {} ms: {}", poll.attempt() - 1, this.retry.attempts(),
+					backOff.toMillis(), rootMessage(failure));
+			return null;
+		}
+		String destination = this.routing.nextTopic(record, failure);
+		span.tag(RecordTracing.ROUTED_TO, destination);
+		return new Outcome(record, List.of(), failure, destination, span);
 	}
 
 	/**
@@ -343,6 +357,9 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 		try (Tracer.SpanInScope scope = this.tracing.inScope(outcome.span())) {
 			committedInScope(outcome);
 		}
+		finally {
+			outcome.span().end();
+		}
 	}
 
 	private void committedInScope(Outcome outcome) {
@@ -385,6 +402,12 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 			ConsumerRecord<Object, Object> record = outcome.record();
 			this.oneByOneUntil.merge(new TopicPartition(record.topic(), record.partition()), record.offset(),
 					Math::max);
+			// This handling's outputs are gone; the record's next delivery has a span of
+			// its
+			// own.
+			outcome.span().error(asException(rollback.getCause()));
+			outcome.span().tag(RecordTracing.ROLLED_BACK, "true");
+			outcome.span().end();
 		}
 		logger.warn(
 				"Rolled back a transaction of {} records ({} in a row){}: {}; resuming {} from the group's "

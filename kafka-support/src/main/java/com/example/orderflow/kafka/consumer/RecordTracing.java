@@ -25,6 +25,12 @@ final class RecordTracing {
 	/** The tag of a failed record's span: the retry or dead-letter topic it goes to. */
 	static final String ROUTED_TO = "orderflow.routed.to";
 
+	/**
+	 * The tag of a span whose transaction rolled back: its outputs are gone, and the
+	 * record's next delivery has a span of its own.
+	 */
+	static final String ROLLED_BACK = "orderflow.rolled.back";
+
 	private final Tracer tracer;
 
 	private final Propagator propagator;

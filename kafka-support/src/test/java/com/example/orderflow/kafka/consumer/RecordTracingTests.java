@@ -131,6 +131,30 @@ class RecordTracingTests {
 	}
 
 	/**
+	 * A span ends once and is never made current again: Brave would take its context up
+	 * as a new span (the latency's exemplar asks for the current span), never finish it,
+	 * and report it as an orphan, a second piece of the span without a name.
+	 */
+	@Test
+	void noRecordsSpanIsTakenUpAgainAfterItEnded() {
+		Traceparent first = Traceparent.random();
+		sendAndAwaitOutput(first);
+		// Brave finds an orphan once it is collected, when it next starts a span.
+		System.gc();
+		System.gc();
+		sendAndAwaitOutput(Traceparent.random());
+		this.finished.awaitChildOf(first.spanId());
+		assertThat(this.finished.orphaned()).extracting(MutableSpan::traceId).doesNotContain(first.traceId());
+	}
+
+	private void sendAndAwaitOutput(Traceparent producer) {
+		UUID orderId = UUID.randomUUID();
+		OrderCreated order = TestOrders.created(orderId, "customer-orphan", "DE");
+		this.clients.sendRecords(List.of(record(Topics.ORDERS, orderId.toString(), order, producer)));
+		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), order.eventId());
+	}
+
+	/**
 	 * What lets Grafana's latency panel link to a trace: the latency histogram's bucket
 	 * carries, as its exemplar, the trace of a record it counted (OpenMetrics only).
 	 */
