@@ -29,13 +29,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole system as processes, as {@code ./demo up --secure} runs it: the real 3-node
  * KRaft cluster (SASL_SSL for clients, the ACL matrix), every service jar as its own
- * principal and Zipkin's server holding every span they export, but on free ports and in
- * a temporary folder so it never collides with a running demo. Closing it stops every
+ * principal and Zipkin's server holding the spans they export, but on free ports and in a
+ * temporary folder so it never collides with a running demo. Closing it stops every
  * process it started.
  */
 final class RunningSystem implements AutoCloseable {
 
 	private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+	/** Of traces begun in the services: Boot's default, as outside the demo. */
+	private static final double SAMPLING = 0.1;
 
 	/**
 	 * How long a broker that was just started again may take to be back in every ISR (the
@@ -71,7 +74,10 @@ final class RunningSystem implements AutoCloseable {
 			Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
 			system.traceStore = TraceStore.start(TraceStore.jarIn(repoRoot), ServiceProcess.freePort(),
 					layout.logDirectory(), layout.pidDirectory());
-			List<String> export = TraceStore.exportArguments(system.traceStore.port());
+			// Boot's 10%: the one order the suite follows, the failure drill's, is
+			// sampled
+			// by its client; the rest of the load costs the suite less.
+			List<String> export = TraceStore.exportArguments(system.traceStore.port(), SAMPLING);
 			List<ServiceProcess.Spec> specs = Stack.defaultServices(repoRoot)
 				.stream()
 				.map((spec) -> spec.withPort(ServiceProcess.freePort()).with(export, Map.of()))
@@ -157,7 +163,7 @@ final class RunningSystem implements AutoCloseable {
 				this.cluster.security().orElseThrow().clientProperties(principal));
 	}
 
-	/** The traces every service of this system exports, every order's (100% sampled). */
+	/** The traces the services of this system export: a tenth, and every sampled one. */
 	OrderTraces traces() {
 		return this.traceStore.traces();
 	}

@@ -336,14 +336,16 @@ public final class FailureDrill {
 			// first transaction after start-up can be slow): the same Idempotency-Key
 			// makes retrying safe, and it never creates a second order.
 			long deadline = System.nanoTime() + FailureDrill.this.stepTimeout.toNanos();
-			HttpResponse<String> response = send("POST", orders, body, "orders-service",
-					Map.of("Idempotency-Key", this.marker));
+			// A trace context with the sampled flag: the order is traced whatever the
+			// services' sampling, so its whole way is in the trace store.
+			Map<String, String> headers = Map.of("Idempotency-Key", this.marker, "traceparent", sampledTraceparent());
+			HttpResponse<String> response = send("POST", orders, body, "orders-service", headers);
 			while (response.statusCode() == 503 && System.nanoTime() < deadline) {
 				FailureDrill.this.progress
 					.accept("  orders-service answered 503 (%s): retrying with the same Idempotency-Key"
 						.formatted(json(response.body()).path("detail").asString("?")));
 				pause();
-				response = send("POST", orders, body, "orders-service", Map.of("Idempotency-Key", this.marker));
+				response = send("POST", orders, body, "orders-service", headers);
 			}
 			expectStatus(response, 201, "POST " + orders);
 			String id = json(response.body()).path("orderId").asString("");
@@ -768,6 +770,16 @@ public final class FailureDrill {
 			return "nothing";
 		}
 		return String.join(", ", records.stream().map((record) -> record.topic() + " " + where(record)).toList());
+	}
+
+	/**
+	 * A W3C {@code traceparent} of a new trace with the sampled flag set, as a traced
+	 * client sends it.
+	 */
+	static String sampledTraceparent() {
+		String traceId = UUID.randomUUID().toString().replace("-", "");
+		String spanId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+		return "00-" + traceId + "-" + spanId + "-01";
 	}
 
 	private static String shorten(String text, int max) {

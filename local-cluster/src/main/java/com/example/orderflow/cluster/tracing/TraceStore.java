@@ -156,9 +156,17 @@ public final class TraceStore implements AutoCloseable {
 	 * only the spans), and 100% sampling, as the demo wants every order's trace.
 	 */
 	public static List<String> exportArguments(int port) {
+		return exportArguments(port, 1.0);
+	}
+
+	/**
+	 * The same with another sampling probability: a trace whose caller sampled it (the
+	 * {@code traceparent}'s flag) is exported whatever it is.
+	 */
+	public static List<String> exportArguments(int port, double sampling) {
 		return List.of("--management.tracing.export.zipkin.enabled=true",
 				"--management.tracing.export.zipkin.endpoint=" + baseUri(port).resolve("/api/v2/spans"),
-				"--management.tracing.sampling.probability=1.0");
+				"--management.tracing.sampling.probability=" + sampling);
 	}
 
 	static URI baseUri(int port) {
