@@ -117,10 +117,9 @@ public class OrderflowKafkaDefaults implements EnvironmentPostProcessor {
 		defaults.put("management.metrics.tags.application", "${spring.application.name}");
 		defaults.put("server.shutdown", "graceful");
 		// Spans are exported only where a trace store is named: ./demo up, compose and
-		// the
-		// system tests turn this on with management.tracing.export.zipkin.endpoint. The
-		// reporter is asynchronous and its queue bounded: a store that is down costs the
-		// spans, never a request, a listener or a transaction.
+		// the system tests turn this on with management.tracing.export.zipkin.endpoint.
+		// The reporter is asynchronous and its queue bounded: a store that is down costs
+		// the spans, never a request, a listener or a transaction.
 		defaults.put("management.tracing.export.zipkin.enabled", "false");
 
 		// Ready only while the listener containers consume; the cluster's own health

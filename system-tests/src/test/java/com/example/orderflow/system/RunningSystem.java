@@ -75,8 +75,7 @@ final class RunningSystem implements AutoCloseable {
 			system.traceStore = TraceStore.start(TraceStore.jarIn(repoRoot), ServiceProcess.freePort(),
 					layout.logDirectory(), layout.pidDirectory());
 			// Boot's 10%: the one order the suite follows, the failure drill's, is
-			// sampled
-			// by its client; the rest of the load costs the suite less.
+			// sampled by its client; the rest of the load costs the suite less.
 			List<String> export = TraceStore.exportArguments(system.traceStore.port(), SAMPLING);
 			List<ServiceProcess.Spec> specs = Stack.defaultServices(repoRoot)
 				.stream()

@@ -402,9 +402,8 @@ class ConsumeTransformProduce implements BatchToRecordAdapter<Object, Object> {
 			ConsumerRecord<Object, Object> record = outcome.record();
 			this.oneByOneUntil.merge(new TopicPartition(record.topic(), record.partition()), record.offset(),
 					Math::max);
-			// This handling's outputs are gone; the record's next delivery has a span of
-			// its
-			// own.
+			// This handling's outputs are gone; the record's next delivery has a span
+			// of its own.
 			outcome.span().error(asException(rollback.getCause()));
 			outcome.span().tag(RecordTracing.ROLLED_BACK, "true");
 			outcome.span().end();

@@ -161,9 +161,8 @@ public final class Bench {
 	private BenchResults measure(Instant started, Path directory) {
 		this.progress.accept("bench%s: its own cluster and services on free ports in %s; results to %s"
 			.formatted(this.quick ? " --quick" : "", directory, this.outDirectory));
-		// (a) The stack, as ./demo up starts it: Zipkin beside the services, which send
-		// it
-		// every span.
+		// (a) The stack, as ./demo up starts it: Zipkin beside the services, which
+		// send it every span.
 		this.progress.accept("== stack: time to all ready, then resident memory");
 		int zipkinPort = ServiceProcess.freePort();
 		List<ServiceProcess.Spec> specs = Stack.defaultServices(this.repoRoot)
@@ -288,9 +287,8 @@ public final class Bench {
 				perRecord.add(run(steps, "per-record", step));
 			}
 			// (g) Tracing on against off: every service restarted as first started
-			// (batched,
-			// every span to Zipkin) but without tracing; the lowest rate and the issue's
-			// rate again, beside the same steps above.
+			// (batched, every span to Zipkin) but without tracing; the lowest rate and
+			// the rate again, beside the same steps above.
 			this.progress.accept("== tracing off: %s again with %s".formatted(TRACED_SERVICES, TRACING_OFF_ARGUMENT));
 			steps.awaitDrainedBeforeStep(seconds(30, 60));
 			this.stack.restart(TRACED_SERVICES, List.of(TRACING_OFF_ARGUMENT), SERVICES_READY, this.progress);

@@ -181,7 +181,7 @@ public final class Demo {
 			return 2;
 		}
 		String orderId = this.options.arguments().get(0);
-		OrderTraces traces = new OrderTraces(URI.create("http://127.0.0.1:" + this.options.zipkinPort()));
+		OrderTraces traces = traces();
 		List<OrderTraces.Trace> found = traces.ofOrder(orderId);
 		if (found.isEmpty()) {
 			this.out.println("No trace of order " + orderId + " in Zipkin at 127.0.0.1:" + this.options.zipkinPort()
@@ -197,6 +197,11 @@ public final class Demo {
 			this.out.print(trace.render("  "));
 		}
 		return 0;
+	}
+
+	/** The traces in the Zipkin of {@code ./demo up}, on its port. */
+	private OrderTraces traces() {
+		return new OrderTraces(URI.create("http://127.0.0.1:" + this.options.zipkinPort()));
 	}
 
 	private int help() {
@@ -498,8 +503,8 @@ public final class Demo {
 	/** The guided tour against the running system. */
 	private int tour(SystemProcesses processes) {
 		long started = System.nanoTime();
-		boolean passed = new Tour(new TourContext(processes, this.progress, this.out::print, TOUR_ORDERS_PER_SECOND,
-				new OrderTraces(URI.create("http://127.0.0.1:" + this.options.zipkinPort()))))
+		boolean passed = new Tour(
+				new TourContext(processes, this.progress, this.out::print, TOUR_ORDERS_PER_SECOND, traces()))
 			.run();
 		this.out.printf("Tour finished in %.0f s%n", (System.nanoTime() - started) / 1e9);
 		return passed ? 0 : 1;
