@@ -41,6 +41,15 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 	private static final Duration BETWEEN_TRIES = Duration.ofSeconds(1);
 
 	/**
+	 * All the cluster may take to answer the idle commit, reads and commit together. It
+	 * runs on the consumer's thread, and a container asked to stop waits for that thread
+	 * (a consumer is woken only while it polls): with a cluster that is gone, each call
+	 * would otherwise wait out its own 30 s, and the service took a minute to stop. The
+	 * idle commit is only a tidy-up that the next idle event tries again.
+	 */
+	static final Duration IDLE_BUDGET = Duration.ofSeconds(5);
+
+	/**
 	 * Seeks each partition, of those the consumer still holds, to the offset the group
 	 * committed (its beginning where it never committed: {@code auto.offset.reset} is
 	 * {@code earliest}). Tries until the cluster answers: continuing from the positions
@@ -83,7 +92,10 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 		}
 	}
 
-	/** Commits the position of every partition that is past its committed offset. */
+	/**
+	 * Commits the position of every partition that is past its committed offset, giving
+	 * up after {@link #IDLE_BUDGET}.
+	 */
 	@Override
 	public void onApplicationEvent(ListenerContainerIdleEvent event) {
 		Consumer<?, ?> consumer = event.getConsumer();
@@ -91,18 +103,19 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 		if (assigned.isEmpty()) {
 			return;
 		}
+		long deadline = System.nanoTime() + IDLE_BUDGET.toNanos();
 		try {
-			Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, READ_TIMEOUT);
+			Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, left(deadline));
 			Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
 			for (TopicPartition partition : assigned) {
-				long position = consumer.position(partition, READ_TIMEOUT);
+				long position = consumer.position(partition, left(deadline));
 				OffsetAndMetadata offset = committed.get(partition);
 				if (offset == null || position > offset.offset()) {
 					ahead.put(partition, new OffsetAndMetadata(position));
 				}
 			}
 			if (!ahead.isEmpty()) {
-				consumer.commitSync(ahead, READ_TIMEOUT);
+				consumer.commitSync(ahead, left(deadline));
 				logger.debug("Idle: committed the positions {}", ahead);
 			}
 		}
@@ -110,6 +123,11 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 			// The next idle event tries again.
 			logger.debug("Idle: could not commit the positions of {}: {}", assigned, ex.getMessage());
 		}
+	}
+
+	/** What is left until the deadline, never negative. */
+	private static Duration left(long deadline) {
+		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 	}
 
 }
