@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.LocalCluster;
@@ -17,6 +17,7 @@ import com.example.orderflow.cluster.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.drill.LocalProcesses;
 import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.security.ClusterSecurity;
+import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.tracing.OrderTraces;
@@ -67,11 +68,13 @@ final class RunningSystem implements AutoCloseable {
 	static RunningSystem start() throws IOException {
 		Path directory = Files.createTempDirectory("orderflow-system-");
 		LocalCluster.Layout layout = LocalCluster.Layout.withFreePorts(directory);
-		Consumer<String> progress = (line) -> System.out.println("[cluster] " + line);
-		LocalCluster cluster = LocalCluster.startSecured(layout, progress);
+		Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
+		CompletableFuture<Void> archives = ClassDataSharing.prepareMeanwhile(
+				Stack.defaultServices(repoRoot).stream().map(ServiceProcess.Spec::jar).toList(),
+				(line) -> System.out.println("[services] " + line));
+		LocalCluster cluster = LocalCluster.startSecured(layout, (line) -> System.out.println("[cluster] " + line));
 		RunningSystem system = new RunningSystem(cluster);
 		try {
-			Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
 			system.traceStore = TraceStore.start(TraceStore.jarIn(repoRoot), ServiceProcess.freePort(),
 					layout.logDirectory(), layout.pidDirectory());
 			// Boot's 10%: the one order the suite follows, the failure drill's, is
@@ -82,6 +85,7 @@ final class RunningSystem implements AutoCloseable {
 				.map((spec) -> spec.withPort(ServiceProcess.freePort()).with(export, Map.of()))
 				.map(cluster.security().orElseThrow()::secured)
 				.toList();
+			archives.join();
 			system.services = Stack.start(specs, cluster.layout().logDirectory(), cluster.bootstrapServers(),
 					READY_TIMEOUT, (line) -> System.out.println("[services] " + line));
 			system.traceStore.awaitReady(READY_TIMEOUT, (line) -> System.out.println("[traces] " + line));

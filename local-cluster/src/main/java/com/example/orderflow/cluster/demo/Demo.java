@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ import com.example.orderflow.cluster.drill.SystemProcesses;
 import com.example.orderflow.cluster.process.PidFile;
 import com.example.orderflow.cluster.process.Termination;
 import com.example.orderflow.cluster.security.ClusterSecurity;
+import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.status.ClusterStatus;
@@ -236,6 +238,8 @@ public final class Demo {
 			.addShutdownHook(
 					new Thread(() -> stopAll(cluster.get(), stack.get(), traceStore.get(), launcher), "demo-stop"));
 		this.progress.accept("data in " + this.options.dataDirectory() + ", logs in " + logDirectory());
+		CompletableFuture<Void> archives = ClassDataSharing
+			.prepareMeanwhile(services.stream().map(ServiceProcess.Spec::jar).toList(), this.progress);
 		cluster.set(this.options.secure() ? LocalCluster.startSecured(this.options.layout(), this.progress)
 				: LocalCluster.start(this.options.layout(), this.progress));
 		if (withServices) {
@@ -251,6 +255,7 @@ public final class Demo {
 				.security()
 				.map((security) -> traced.stream().map(security::secured).toList())
 				.orElse(traced);
+			archives.join();
 			stack.set(Stack.start(started, logDirectory(), cluster.get().bootstrapServers(), SERVICES_READY,
 					this.progress));
 			traceStore.get().awaitReady(TRACE_STORE_READY, this.progress);

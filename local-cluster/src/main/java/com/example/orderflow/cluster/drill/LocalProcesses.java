@@ -110,11 +110,10 @@ public final class LocalProcesses implements SystemProcesses {
 					.reversed())
 				.limit(running.size() - count)
 				.toList();
-			for (ServiceProcess instance : newestFirst) {
-				instance.stop();
-				this.stack.forget(instance.name());
-				this.progress.accept("stopped " + instance.name() + " (SIGTERM: it leaves its group at once)");
-			}
+			ServiceProcess.stopTogether(newestFirst);
+			newestFirst.forEach((instance) -> this.stack.forget(instance.name()));
+			this.progress.accept("stopped %s together (SIGTERM: each leaves its group at once)"
+				.formatted(newestFirst.stream().map(ServiceProcess::name).toList()));
 		}
 		else if (running.size() < count) {
 			Set<Integer> taken = running.stream()

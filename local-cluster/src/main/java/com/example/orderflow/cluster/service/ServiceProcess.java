@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,8 +154,16 @@ public final class ServiceProcess {
 
 	/** SIGTERM, so Spring shuts down gracefully; SIGKILL if it takes longer than 20 s. */
 	public void stop() {
-		Termination.together(List.of(this.process.toHandle()), STOP_GRACE);
-		this.pidFile.delete();
+		stopTogether(List.of(this));
+	}
+
+	/**
+	 * {@link #stop()} of several at once: their graceful shutdowns overlap (each takes a
+	 * second or two), and members of one group leave it in one rebalance, not one each.
+	 */
+	public static void stopTogether(Collection<ServiceProcess> services) {
+		Termination.together(services.stream().map(ServiceProcess::handle).toList(), STOP_GRACE);
+		services.forEach((service) -> service.pidFile().delete());
 	}
 
 	/** {@code kill -9}: no graceful shutdown, no offsets committed on the way out. */

@@ -304,9 +304,7 @@ public final class Stack implements AutoCloseable {
 	/** SIGTERM to every service at once, SIGKILL after 20 s for any still running. */
 	@Override
 	public void close() {
-		List<ServiceProcess> all = services();
-		Termination.together(all.stream().map(ServiceProcess::handle).toList(), STOP_GRACE);
-		all.forEach((service) -> service.pidFile().delete());
+		ServiceProcess.stopTogether(services());
 	}
 
 }
