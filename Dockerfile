@@ -21,6 +21,7 @@ COPY shipping-service/pom.xml shipping-service/
 COPY fraud-service/pom.xml fraud-service/
 COPY notification-service/pom.xml notification-service/
 COPY local-cluster/pom.xml local-cluster/
+COPY local-demo/pom.xml local-demo/
 COPY system-tests/pom.xml system-tests/
 RUN chmod +x mvnw
 

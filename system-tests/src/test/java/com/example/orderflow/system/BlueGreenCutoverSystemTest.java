@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 
-import com.example.orderflow.cluster.drill.BillingLiveWriter;
+import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.InvoiceIssued;

@@ -13,14 +13,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.LocalCluster;
-import com.example.orderflow.cluster.drill.BillingLiveWriter;
-import com.example.orderflow.cluster.drill.LocalProcesses;
-import com.example.orderflow.cluster.drill.SystemProcesses;
+import com.example.orderflow.demo.drill.BillingLiveWriter;
+import com.example.orderflow.demo.drill.LocalProcesses;
+import com.example.orderflow.demo.drill.SystemProcesses;
 import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
-import com.example.orderflow.cluster.tracing.OrderTraces;
+import com.example.orderflow.demo.trace.OrderTraces;
 import com.example.orderflow.cluster.tracing.TraceStore;
 import com.example.orderflow.testsupport.TestKafkaClients;
 
@@ -168,7 +168,7 @@ final class RunningSystem implements AutoCloseable {
 
 	/** The traces the services of this system export: a tenth, and every sampled one. */
 	OrderTraces traces() {
-		return this.traceStore.traces();
+		return new OrderTraces(this.traceStore.baseUri());
 	}
 
 	ServiceProcess service(String name) {

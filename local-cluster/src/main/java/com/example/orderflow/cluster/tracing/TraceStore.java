@@ -178,9 +178,9 @@ public final class TraceStore implements AutoCloseable {
 		return baseUri(this.port).resolve("/zipkin/");
 	}
 
-	/** Reads traces back through Zipkin's HTTP API. */
-	public OrderTraces traces() {
-		return new OrderTraces(baseUri(this.port));
+	/** Where its HTTP API and UI are: {@code http://127.0.0.1:<port>}. */
+	public URI baseUri() {
+		return baseUri(this.port);
 	}
 
 	public int port() {

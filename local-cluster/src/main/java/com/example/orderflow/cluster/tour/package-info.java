@@ -1,5 +1,0 @@
-/**
- * The guided tour of {@code ./demo}: nine ideas a team needs, each shown live on the
- * running system, explained, drawn, and verified on the cluster; one class per idea.
- */
-package com.example.orderflow.cluster.tour;

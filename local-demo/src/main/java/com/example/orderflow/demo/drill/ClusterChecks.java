@@ -1,0 +1,206 @@
+package com.example.orderflow.demo.drill;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * What the drills ask the cluster itself through the Admin API: who leads each partition,
+ * who is in sync, which node leads the metadata quorum.
+ */
+public final class ClusterChecks implements AutoCloseable {
+
+	private static final Duration POLL = Duration.ofMillis(250);
+
+	private final Admin admin;
+
+	/**
+	 * @param client how to reach the cluster ({@link SystemProcesses#clientProperties})
+	 */
+	public ClusterChecks(Map<String, Object> client) {
+		Map<String, Object> configuration = new HashMap<>(client);
+		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-drill");
+		configuration.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+		configuration.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+		this.admin = Admin.create(configuration);
+	}
+
+	public Admin admin() {
+		return this.admin;
+	}
+
+	/** One partition of one topic as the cluster describes it. */
+	public record Partition(String topic, int partition, int leader, List<Integer> replicas, List<Integer> isr) {
+
+		public boolean preferredLeads() {
+			return !this.replicas.isEmpty() && this.replicas.get(0) == this.leader;
+		}
+
+		public boolean fullyInSync() {
+			return Set.copyOf(this.isr).equals(Set.copyOf(this.replicas));
+		}
+
+	}
+
+	/** Every partition of every topic, internal ones included. */
+	public List<Partition> partitions() {
+		Set<String> topics = get(() -> this.admin.listTopics(new ListTopicsOptions().listInternal(true)).names());
+		Map<String, TopicDescription> descriptions = get(() -> this.admin.describeTopics(topics).allTopicNames());
+		List<Partition> partitions = new ArrayList<>();
+		for (TopicDescription topic : descriptions.values()) {
+			for (TopicPartitionInfo info : topic.partitions()) {
+				partitions.add(new Partition(topic.name(), info.partition(),
+						(info.leader() != null && !info.leader().isEmpty()) ? info.leader().id() : -1,
+						info.replicas().stream().map(Node::id).toList(), info.isr().stream().map(Node::id).toList()));
+			}
+		}
+		return partitions;
+	}
+
+	/** The node that leads the metadata quorum: the active controller. */
+	public int activeController() {
+		return get(() -> this.admin.describeMetadataQuorum().quorumInfo()).leaderId();
+	}
+
+	/**
+	 * What a consumer group has not yet done for a set of inputs on {@code orders}, or
+	 * {@code ""} when it has drained past them: its committed offsets (of the furthest of
+	 * {@link ConsumerGroups#writersOf}, read with {@code require_stable}) have passed the
+	 * highest input of each partition, and then each of its retry topics, in the order
+	 * records travel them, is committed up to where a {@code read_committed} reader ends.
+	 * Everything the group will write for those inputs is committed by then, so a count
+	 * taken afterwards also sees a duplicate written late.
+	 * @param inputs partition of {@code orders} to the highest input offset counted there
+	 */
+	public String undrained(String group, Map<Integer, Long> inputs) {
+		Map<TopicPartition, Long> committed = new HashMap<>();
+		for (String writer : ConsumerGroups.writersOf(group)) {
+			get(() -> this.admin
+				.listConsumerGroupOffsets(writer, new ListConsumerGroupOffsetsOptions().requireStable(true))
+				.partitionsToOffsetAndMetadata()).forEach((partition, offset) -> {
+					if (offset != null) {
+						committed.merge(partition, offset.offset(), Math::max);
+					}
+				});
+		}
+		for (Map.Entry<Integer, Long> input : inputs.entrySet()) {
+			TopicPartition partition = new TopicPartition(Topics.ORDERS, input.getKey());
+			if (committed.getOrDefault(partition, -1L) <= input.getValue()) {
+				return "%s at %s offset %d of %d".formatted(group, partition, committed.getOrDefault(partition, -1L),
+						input.getValue() + 1);
+			}
+		}
+		Set<String> topics = get(() -> this.admin.listTopics().names());
+		for (String writer : ConsumerGroups.writersOf(group)) {
+			for (int level = 1; topics.contains(Topics.retry(writer, level)); level++) {
+				String retryTopic = Topics.retry(writer, level);
+				Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+				for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
+					latest.put(new TopicPartition(retryTopic, partition), OffsetSpec.latest());
+				}
+				Map<TopicPartition, ListOffsetsResultInfo> ends = get(
+						() -> this.admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+							.all());
+				for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+					long offset = committed.getOrDefault(end.getKey(), 0L);
+					if (offset < end.getValue().offset()) {
+						return "%s at %s offset %d of %d".formatted(writer, end.getKey(), offset,
+								end.getValue().offset());
+					}
+				}
+			}
+		}
+		return "";
+	}
+
+	/** Asks for the preferred replica of every partition to lead again. */
+	public void electPreferredLeaders() {
+		try {
+			this.admin.electLeaders(ElectionType.PREFERRED, null).all().get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			// ElectionNotNeeded for the partitions already led by their preferred
+			// replica: what counts is checked afterwards.
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("No answer to the preferred leader election", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * Polls until the condition holds on a fresh description, or the timeout passes.
+	 * @return the seconds it took, or -1 if it never held
+	 */
+	public double await(java.util.function.Predicate<List<Partition>> condition, Duration timeout) {
+		long started = System.nanoTime();
+		long deadline = started + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				if (condition.test(partitions())) {
+					return (System.nanoTime() - started) / 1e9;
+				}
+			}
+			catch (RuntimeException ex) {
+				// The cluster is changing: ask again.
+			}
+			pause(POLL);
+		}
+		return -1;
+	}
+
+	public static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	private static <T> T get(Supplier<org.apache.kafka.common.KafkaFuture<T>> call) {
+		try {
+			return call.get().get(15, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("No answer from the cluster: " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.admin.close(Duration.ofSeconds(2));
+	}
+
+}

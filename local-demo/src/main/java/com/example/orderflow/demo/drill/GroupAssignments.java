@@ -1,0 +1,175 @@
+package com.example.orderflow.demo.drill;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.example.orderflow.events.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Who owns which partition of {@code orders} in one consumer group, as the group
+ * coordinator says ({@code Admin.describeConsumerGroups}), not as the members think.
+ *
+ * @param group the consumer group
+ * @param state the group's state ({@code Stable}, {@code PreparingRebalance}, ...)
+ * @param members every member, with the partitions of {@code orders} it owns (a member of
+ * the group that reads only retry topics owns none of them)
+ */
+public record GroupAssignments(String group, String state, List<Member> members) {
+
+	/** One member: its id as the coordinator gave it, and its partitions of orders. */
+	public record Member(String memberId, String clientId, List<Integer> partitions) {
+
+		String shortId() {
+			// consumer-fraud-service-1-6c1f...: the client id and the first digits of the
+			// uuid.
+			return this.memberId.length() > this.clientId.length() + 9
+					? this.memberId.substring(0, this.clientId.length() + 9) : this.memberId;
+		}
+
+	}
+
+	/** Reads the group once. */
+	public static GroupAssignments read(Admin admin, String group) {
+		try {
+			ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
+				.describedGroups()
+				.get(group)
+				.get(5, TimeUnit.SECONDS);
+			List<Member> members = new ArrayList<>();
+			for (MemberDescription member : description.members()) {
+				List<Integer> partitions = member.assignment()
+					.topicPartitions()
+					.stream()
+					.filter((partition) -> partition.topic().equals(Topics.ORDERS))
+					.map(TopicPartition::partition)
+					.sorted()
+					.toList();
+				members.add(new Member(member.consumerId(), member.clientId(), partitions));
+			}
+			members.sort(Comparator
+				.comparing((Member member) -> member.partitions().isEmpty() ? 99 : member.partitions().get(0))
+				.thenComparing(Member::memberId));
+			return new GroupAssignments(group, description.groupState().toString(), List.copyOf(members));
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not describe group " + group + ": " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * How 6 partitions spread over n instances: [2, 2, 2] for 3, [1, 1, 1, 1, 1, 1] for 7
+	 * (the seventh owns none).
+	 */
+	public static List<Integer> expectedShares(int instances) {
+		int owners = Math.min(instances, Topics.PARTITIONS);
+		List<Integer> shares = new ArrayList<>();
+		for (int owner = 0; owner < owners; owner++) {
+			shares.add(Topics.PARTITIONS / owners + ((owner < Topics.PARTITIONS % owners) ? 1 : 0));
+		}
+		return shares;
+	}
+
+	/**
+	 * Waits until the group is stable with every partition owned and spread as
+	 * {@link #expectedShares} says, and draws it.
+	 */
+	public static String awaitSettled(Map<String, Object> client, String group, int instances, Duration timeout) {
+		try (Admin admin = Admin.create(client)) {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			GroupAssignments last = null;
+			while (System.nanoTime() < deadline) {
+				try {
+					last = read(admin, group);
+					if (last.isStable() && last.unowned().isEmpty()
+							&& last.shares().equals(expectedShares(instances))) {
+						return last.diagram(instances);
+					}
+				}
+				catch (RuntimeException ex) {
+					// Rebalancing or moving: ask again.
+				}
+				ClusterChecks.pause(Duration.ofMillis(250));
+			}
+			return ((last != null) ? last.diagram(instances) : "")
+					+ "  (not settled within %s: expected shares %s)%n".formatted(timeout, expectedShares(instances));
+		}
+	}
+
+	/** Each partition of orders and the members that own it (at most one, we hope). */
+	public Map<Integer, List<String>> owners() {
+		Map<Integer, List<String>> owners = new TreeMap<>();
+		IntStream.range(0, Topics.PARTITIONS).forEach((partition) -> owners.put(partition, new ArrayList<>()));
+		this.members.forEach((member) -> member.partitions()
+			.forEach(
+					(partition) -> owners.computeIfAbsent(partition, (p) -> new ArrayList<>()).add(member.memberId())));
+		return owners;
+	}
+
+	/** Partitions with two or more owners: never allowed in a group. */
+	public List<Integer> doublyOwned() {
+		return owners().entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().size() > 1)
+			.map(Map.Entry::getKey)
+			.toList();
+	}
+
+	/** Partitions with no owner. */
+	public List<Integer> unowned() {
+		return owners().entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().isEmpty())
+			.map(Map.Entry::getKey)
+			.toList();
+	}
+
+	/** How many partitions each owning member has, largest first: [2, 2, 2]. */
+	public List<Integer> shares() {
+		return this.members.stream()
+			.map((member) -> member.partitions().size())
+			.filter((size) -> size > 0)
+			.sorted(Comparator.reverseOrder())
+			.toList();
+	}
+
+	public boolean isStable() {
+		return "Stable".equalsIgnoreCase(this.state);
+	}
+
+	/**
+	 * The group as the Kafka tutorials draw it: the partitions of {@code orders} on the
+	 * left, each pointing to the member that owns it.
+	 */
+	public String diagram(int orderMembers) {
+		StringBuilder text = new StringBuilder();
+		List<Member> owning = this.members.stream().filter((member) -> !member.partitions().isEmpty()).toList();
+		text.append("  orders (%d partitions) ──▶ group %s, %s, %d member(s) reading orders%n"
+			.formatted(Topics.PARTITIONS, this.group, this.state, orderMembers));
+		for (Member member : owning) {
+			String partitions = member.partitions().stream().map((p) -> "p" + p).collect(Collectors.joining(" "));
+			text.append("    %-12s ──▶ %s%n".formatted(partitions, member.shortId()));
+		}
+		for (int idle = owning.size(); idle < orderMembers; idle++) {
+			text.append("    %-12s     (a member with no partition: idle, a hot standby)%n".formatted("-"));
+		}
+		return text.toString();
+	}
+
+}

@@ -1,0 +1,146 @@
+package com.example.orderflow.demo.tour;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.example.orderflow.demo.drill.FailureDrill;
+import com.example.orderflow.demo.drill.BrokerDrills;
+import com.example.orderflow.demo.drill.DrillReport;
+import com.example.orderflow.demo.drill.ScaleDrill;
+import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.demo.status.TextTable;
+
+/**
+ * The guided tour: nine ideas, each shown live on a running system, explained, drawn and
+ * verified on the cluster; a table of PASS and FAIL at the end.
+ */
+public final class Tour {
+
+	/** The service whose group the scaling steps scale. */
+	static final String SCALED = Stack.FRAUD;
+
+	private final TourContext context;
+
+	private final List<TourStep> steps;
+
+	public Tour(TourContext context) {
+		this.context = context;
+		this.steps = steps();
+	}
+
+	/** The nine steps, in the order of the tour. */
+	static List<TourStep> steps() {
+		return List.of(new TopicsStep(), new KeysStep(), new GroupsStep(),
+				new DrillStep("a group shares work: 3 instances, one killed", """
+						The members of one group share the partitions: 6 partitions over 3 instances of
+						fraud-service, 2 each. When one is killed (kill -9), the group coordinator notices
+						its missing heartbeats after the session timeout and rebalances: the other two take
+						3 each and go on from the committed offsets, while orders keep coming.""", (context) -> {
+					ScaleDrill drill = scale(context);
+					DrillReport report = drill.shareWork();
+					context.acknowledged(drill.acknowledged());
+					return report;
+				}),
+				new DrillStep("more instances than partitions: idle member", """
+						A partition has at most one owner in a group, so a seventh instance for six
+						partitions gets none: it is idle, a hot standby that takes over when another one
+						leaves. Scaling a group beyond its partition count adds no throughput.""",
+						(context) -> scale(context).idleMember()),
+				new DrillStep("broker killed under load: failover", """
+						kill -9 of the broker that is also the active controller, while orders flow. The
+						remaining two elect a new controller and new leaders for its partitions (after the
+						3 s broker session timeout), producers and consumers follow; with RF 3 and
+						min.insync.replicas 2 no acknowledged write is lost. The broker then restarts, catches
+						up, rejoins every ISR, and a preferred-leader election hands its partitions back.""",
+						(context) -> {
+							BrokerDrills drills = new BrokerDrills(context.processes(), context.ordersPerSecond(),
+									false, context.progress(), context::print);
+							DrillReport report = drills.failover();
+							context.acknowledged(drills.acknowledged());
+							return report;
+						}),
+				new FailuresStep(), new BlueGreenStep(), new ExactlyOnceStep());
+	}
+
+	private static ScaleDrill scale(TourContext context) {
+		return new ScaleDrill(context.processes(), SCALED, context.ordersPerSecond(), context.progress(),
+				context::print);
+	}
+
+	/** Runs every step, even after a failed one, and prints the table. */
+	public boolean run() {
+		long started = System.nanoTime();
+		List<Object[]> rows = new ArrayList<>();
+		boolean all = true;
+		for (int n = 1; n <= this.steps.size(); n++) {
+			TourStep step = this.steps.get(n - 1);
+			this.context.print("%n━━ %d/%d  %s ━━%n%s%n%n".formatted(n, this.steps.size(), step.idea(),
+					indent(step.explanation())));
+			long stepStarted = System.nanoTime();
+			TourStep.Verdict verdict;
+			try {
+				verdict = step.show(this.context);
+			}
+			catch (RuntimeException ex) {
+				verdict = new TourStep.Verdict(false, "failed: " + ex.getMessage());
+			}
+			double seconds = (System.nanoTime() - stepStarted) / 1e9;
+			this.context.progress()
+				.accept("%s %d %s: %s".formatted(verdict.passed() ? "PASS" : "FAIL", n, step.idea(),
+						verdict.evidence()));
+			rows.add(new Object[] { n, step.idea(), verdict.passed() ? "PASS" : "FAIL", "%.0f s".formatted(seconds),
+					shorten(verdict.evidence(), 150) });
+			all &= verdict.passed();
+		}
+		TextTable table = new TextTable();
+		table.row("#", "idea", "", "took", "evidence");
+		rows.forEach(table::row);
+		long passed = rows.stream().filter((row) -> "PASS".equals(row[2])).count();
+		this.context.print("%n━━ The tour ━━%n%s  %d of %d ideas verified in %.0f s: %s%n".formatted(table.render("  "),
+				passed, rows.size(), (System.nanoTime() - started) / 1e9, all ? "PASS" : "FAIL"));
+		return all;
+	}
+
+	private static String indent(String text) {
+		return text.lines().map((line) -> "  " + line).reduce((a, b) -> a + System.lineSeparator() + b).orElse("");
+	}
+
+	private static String shorten(String text, int max) {
+		return (text.length() <= max) ? text : text.substring(0, max - 1) + "…";
+	}
+
+	/** 7: the failure path of one order, the drill of {@code ./demo failures}. */
+	static final class FailuresStep implements TourStep {
+
+		@Override
+		public String idea() {
+			return "poison and flaky orders: retries, DLT, replay";
+		}
+
+		@Override
+		public String explanation() {
+			return """
+					A record that keeps failing must not stop its partition. shipping-service retries it
+					through its own retry topics (2 s, then 10 s), then parks it in its own dead-letter
+					topic with the error in headers, and the partition flows on. Once the fault is fixed,
+					the parked record is replayed into the group's retry topic (never into orders, which
+					every group reads) and processed exactly once; a second replay is refused.""";
+		}
+
+		@Override
+		public Verdict show(TourContext context) {
+			URI orders = context.uri(Stack.ORDERS);
+			URI shipping = context.uri(Stack.SHIPPING);
+			FailureDrill.Result result = new FailureDrill(orders, shipping, context.clientProperties(),
+					context.progress())
+				.run();
+			context.print(result.report());
+			long passed = result.steps().stream().filter(FailureDrill.Step::passed).count();
+			return Verdict.of(result.passed(),
+					"%d of %d steps; path %s".formatted(passed, FailureDrill.STEPS.size(), result.path()));
+		}
+
+	}
+
+}
