@@ -49,6 +49,16 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 	 */
 	static final Duration IDLE_BUDGET = Duration.ofSeconds(5);
 
+	private final Duration idleBudget;
+
+	GroupPositions() {
+		this(IDLE_BUDGET);
+	}
+
+	GroupPositions(Duration idleBudget) {
+		this.idleBudget = idleBudget;
+	}
+
 	/**
 	 * Seeks each partition, of those the consumer still holds, to the offset the group
 	 * committed (its beginning where it never committed: {@code auto.offset.reset} is
@@ -94,7 +104,7 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 
 	/**
 	 * Commits the position of every partition that is past its committed offset, giving
-	 * up after {@link #IDLE_BUDGET}.
+	 * up after the idle budget ({@link #IDLE_BUDGET} unless a test sets another).
 	 */
 	@Override
 	public void onApplicationEvent(ListenerContainerIdleEvent event) {
@@ -103,7 +113,7 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 		if (assigned.isEmpty()) {
 			return;
 		}
-		long deadline = System.nanoTime() + IDLE_BUDGET.toNanos();
+		long deadline = System.nanoTime() + this.idleBudget.toNanos();
 		try {
 			Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, left(deadline));
 			Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
