@@ -36,7 +36,7 @@ final class KafkaNode {
 
 	private final int id;
 
-	private final LocalCluster.Layout layout;
+	private final ClusterLayout layout;
 
 	/** Null for the plaintext cluster. */
 	private final ClusterSecurity security;
@@ -47,7 +47,7 @@ final class KafkaNode {
 
 	private long launchedAt;
 
-	KafkaNode(int id, LocalCluster.Layout layout, ClusterSecurity security) {
+	KafkaNode(int id, ClusterLayout layout, ClusterSecurity security) {
 		this.id = id;
 		this.layout = layout;
 		this.security = security;

@@ -47,7 +47,7 @@ class LocalClusterTests {
 	@Test
 	void threeNodesServeAcksAllWritesBeforeAndAfterOneIsKilledTakeItBackAndLeaveNoProcessBehind() throws Exception {
 		List<String> progress = new CopyOnWriteArrayList<>();
-		LocalCluster.Layout layout = LocalCluster.Layout.withFreePorts(this.directory);
+		ClusterLayout layout = ClusterLayout.withFreePorts(this.directory);
 		List<Long> pids = new ArrayList<>();
 		try (LocalCluster cluster = LocalCluster.start(layout, (line) -> {
 			progress.add(line);

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.security.AclMatrix;
 import com.example.orderflow.cluster.security.ClusterSecurity;
@@ -265,7 +266,7 @@ class ComposeFileTests {
 		});
 		assertThat(voters).as("one quorum: every node names the same voters").hasSize(1);
 		assertThat(brokers.values()).extracting((environment) -> environment.get("KAFKA_NODE_ID"))
-			.containsExactlyInAnyOrderElementsOf(LocalCluster.Layout.defaults(REPO_ROOT).nodeIds());
+			.containsExactlyInAnyOrderElementsOf(ClusterLayout.defaults(REPO_ROOT).nodeIds());
 		assertThat(brokers.values()).extracting((environment) -> environment.get("CLUSTER_ID"))
 			.containsOnly(brokers.values().iterator().next().get("CLUSTER_ID"));
 	}
@@ -285,7 +286,7 @@ class ComposeFileTests {
 		});
 		// So kcat, ./demo status and services run from the host work unchanged.
 		assertThat(hostAddresses)
-			.containsExactlyInAnyOrder(LocalCluster.Layout.defaults(REPO_ROOT).bootstrapServers().split(","));
+			.containsExactlyInAnyOrder(ClusterLayout.defaults(REPO_ROOT).bootstrapServers().split(","));
 	}
 
 	@Test

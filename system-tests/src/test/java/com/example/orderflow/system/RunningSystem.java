@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.demo.drill.LocalProcesses;
@@ -67,7 +68,7 @@ final class RunningSystem implements AutoCloseable {
 
 	static RunningSystem start() throws IOException {
 		Path directory = Files.createTempDirectory("orderflow-system-");
-		LocalCluster.Layout layout = LocalCluster.Layout.withFreePorts(directory);
+		ClusterLayout layout = ClusterLayout.withFreePorts(directory);
 		Path repoRoot = Path.of(System.getProperty("orderflow.repo-root", ".."));
 		CompletableFuture<Void> archives = ClassDataSharing.prepareMeanwhile(
 				Stack.defaultServices(repoRoot).stream().map(ServiceProcess.Spec::jar).toList(),

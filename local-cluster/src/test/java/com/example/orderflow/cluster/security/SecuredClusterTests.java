@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
@@ -89,7 +90,7 @@ class SecuredClusterTests {
 
 	@BeforeAll
 	static void startSecuredCluster() {
-		start(LocalCluster.Layout.withFreePorts(directory));
+		start(ClusterLayout.withFreePorts(directory));
 	}
 
 	@AfterAll
@@ -106,7 +107,7 @@ class SecuredClusterTests {
 		}
 	}
 
-	private static void start(LocalCluster.Layout layout) {
+	private static void start(ClusterLayout layout) {
 		cluster = LocalCluster.startSecured(layout, (line) -> System.out.println("[cluster] " + line));
 		security = cluster.security().orElseThrow();
 		admin = Admin.create(clientConfig(cluster.bootstrapServers(), cluster.adminClientProperties()));
@@ -132,7 +133,7 @@ class SecuredClusterTests {
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS))
 				.doesNotContainKey("fraud"));
-		LocalCluster.Layout layout = cluster.layout();
+		ClusterLayout layout = cluster.layout();
 		stopCluster();
 		Path passwords = ClusterSecurity.directory(directory).resolve("passwords.properties");
 		Files.write(passwords,

@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.demo.drill.OrdersClient;
 import com.example.orderflow.demo.drill.OutputLedger.TopicReader;
@@ -173,7 +174,7 @@ public final class Bench {
 		// As on every ./demo up but the first after a build: not counted.
 		ClassDataSharing.prepare(specs.stream().map(ServiceProcess.Spec::jar).toList(), this.progress);
 		long t0 = System.nanoTime();
-		this.cluster = LocalCluster.start(LocalCluster.Layout.withFreePorts(directory), LocalCluster.Compiler.PEAK,
+		this.cluster = LocalCluster.start(ClusterLayout.withFreePorts(directory), LocalCluster.Compiler.PEAK,
 				this.progress);
 		long t1 = System.nanoTime();
 		this.traceStore = TraceStore.start(TraceStore.jarIn(this.repoRoot), zipkinPort,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
+import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
@@ -111,8 +112,8 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		List<String> arguments = new ArrayList<>();
 		Path repoRoot = Path.of("").toAbsolutePath();
 		Path dataDirectory = null;
-		int kafkaPort = LocalCluster.Layout.defaults(Path.of("")).firstBrokerPort();
-		int controllerPort = LocalCluster.Layout.defaults(Path.of("")).firstControllerPort();
+		int kafkaPort = ClusterLayout.defaults(Path.of("")).firstBrokerPort();
+		int controllerPort = ClusterLayout.defaults(Path.of("")).firstControllerPort();
 		int servicesPortBase = Stack.DEFAULT_PORT_BASE;
 		Map<String, Integer> servicePorts = new LinkedHashMap<>();
 		OptionalInt secondOrdersPort = OptionalInt.empty();
@@ -192,8 +193,8 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		}
 	}
 
-	LocalCluster.Layout layout() {
-		return new LocalCluster.Layout(this.dataDirectory, this.kafkaPort, this.controllerPort);
+	ClusterLayout layout() {
+		return new ClusterLayout(this.dataDirectory, this.kafkaPort, this.controllerPort);
 	}
 
 	List<ServiceProcess.Spec> services() {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.events.ConsumerGroups;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,7 +41,7 @@ class RawConsumeTransformProduceTests {
 	void everyGroupWritesOneCommittedOutputPerInputWithItsOffsetsInTheSameTransactions() {
 		byte[] value = "{\"eventId\":\"e\",\"customerId\":\"c\"}".getBytes(StandardCharsets.UTF_8);
 		List<Header> headers = List.of(new RecordHeader("__TypeId__", "OrderCreated".getBytes(StandardCharsets.UTF_8)));
-		try (LocalCluster cluster = LocalCluster.start(LocalCluster.Layout.withFreePorts(this.directory),
+		try (LocalCluster cluster = LocalCluster.start(ClusterLayout.withFreePorts(this.directory),
 				(line) -> System.out.println("[cluster] " + line));
 				RawConsumeTransformProduce loop = new RawConsumeTransformProduce(cluster.bootstrapServers(),
 						(line) -> System.out.println("[ctp] " + line))) {
