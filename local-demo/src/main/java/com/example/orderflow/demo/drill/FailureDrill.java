@@ -8,30 +8,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 import com.example.orderflow.demo.status.TextTable;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.EventTypes;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,36 +57,12 @@ public final class FailureDrill {
 
 	private static final List<String> WATCHED = List.of(Topics.ORDERS, RETRY_1, RETRY_2, DLT, Topics.SHIPMENTS);
 
-	/** The logical type id of each record (as {@code EventTypes} names it). */
-	static final String TYPE_HEADER = "__TypeId__";
-
-	// orderflow's failure-path headers (kafka-support's OrderflowHeaders) and
-	// spring-kafka's dead-letter headers, by name: the launcher has neither on its
-	// classpath.
-
-	static final String ATTEMPT = "orderflow-attempt";
-
-	static final String DUE_AT = "orderflow-due-at";
-
-	static final String REPLAY_COUNT = "orderflow-replay-count";
-
-	static final String REPLAYED_FROM = "orderflow-replayed-from";
-
-	static final String EXCEPTION_FQCN = "kafka_dlt-exception-fqcn";
-
-	static final String EXCEPTION_CAUSE_FQCN = "kafka_dlt-exception-cause-fqcn";
-
-	static final String EXCEPTION_MESSAGE = "kafka_dlt-exception-message";
-
-	static final String ORIGINAL_TOPIC = "kafka_dlt-original-topic";
-
 	private static final String ARROW = " ──▶ ";
 
 	private static final String REPLAY_ARROW = " ══ replay ══▶ ";
 
-	private static final Duration POLL = Duration.ofMillis(200);
-
-	private static final Duration STILL_WAITING = Duration.ofSeconds(5);
+	/** Between tries of a request the system may not answer as hoped yet. */
+	private static final Duration PAUSE = Duration.ofSeconds(1);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -202,19 +166,6 @@ public final class FailureDrill {
 
 	}
 
-	/** A step's check did not hold. */
-	private static final class StepFailed extends RuntimeException {
-
-		StepFailed(String message) {
-			super(message);
-		}
-
-		StepFailed(String message, Throwable cause) {
-			super(message, cause);
-		}
-
-	}
-
 	@FunctionalInterface
 	private interface Action {
 
@@ -253,7 +204,8 @@ public final class FailureDrill {
 				.accept("failure drill: one order through %s's retry topics, dead-letter topic ".formatted(GROUP)
 						+ "and replay, checked on the cluster at "
 						+ FailureDrill.this.client.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
-			try (Watch watch = new Watch()) {
+			try (OrderRecordWatch watch = new OrderRecordWatch(FailureDrill.this.client, WATCHED, GROUP,
+					FailureDrill.this.stepTimeout, FailureDrill.this.progress)) {
 				boolean ok = step("faults on", this::faultsOn) && step("order placed", () -> place(watch))
 						&& step("on orders", () -> onOrders(watch)) && step("on retry-1", () -> onRetry(watch, 1))
 						&& step("on retry-2", () -> onRetry(watch, 2)) && step("on dlt", () -> onDeadLetter(watch))
@@ -291,7 +243,7 @@ public final class FailureDrill {
 				detail = action.run();
 				passed = true;
 			}
-			catch (StepFailed ex) {
+			catch (DrillStepFailed ex) {
 				detail = ex.getMessage();
 				passed = false;
 			}
@@ -320,13 +272,13 @@ public final class FailureDrill {
 			expectStatus(response, 200, "PUT " + faults);
 			String inForce = json(response.body()).path("permanentMarker").asString("");
 			if (!this.marker.equals(inForce)) {
-				throw new StepFailed("PUT " + faults + " answered a marker of '" + inForce + "', not '" + this.marker
-						+ "': " + response.body());
+				throw new DrillStepFailed("PUT " + faults + " answered a marker of '" + inForce + "', not '"
+						+ this.marker + "': " + response.body());
 			}
 			return "PUT %s: %s now fails every order containing \"%s\"".formatted(faults, GROUP, this.marker);
 		}
 
-		private String place(Watch watch) {
+		private String place(OrderRecordWatch watch) {
 			watch.start();
 			URI orders = FailureDrill.this.ordersService.resolve("/api/orders");
 			String body = """
@@ -350,65 +302,70 @@ public final class FailureDrill {
 			expectStatus(response, 201, "POST " + orders);
 			String id = json(response.body()).path("orderId").asString("");
 			if (id.isEmpty()) {
-				throw new StepFailed("No orderId in the answer to POST " + orders + ": " + response.body());
+				throw new DrillStepFailed("No orderId in the answer to POST " + orders + ": " + response.body());
 			}
 			this.orderId = id;
 			watch.follow(id);
 			return "POST %s: 201, order %s, customerId %s".formatted(orders, id, this.marker);
 		}
 
-		private String onOrders(Watch watch) {
+		private String onOrders(OrderRecordWatch watch) {
 			this.created = watch.await(Topics.ORDERS, (record) -> record.topic().equals(Topics.ORDERS));
-			String type = header(this.created.headers(), TYPE_HEADER).orElse("?");
+			String type = RecordHeaders.last(this.created.headers(), RecordHeaders.TYPE).orElse("?");
 			JsonNode event = json(new String(this.created.value(), StandardCharsets.UTF_8));
 			this.eventId = event.path("eventId").asString(null);
 			if (!EventTypes.ORDER_CREATED.equals(type) || this.eventId == null) {
-				throw new StepFailed("Expected an order-created with an eventId on " + Topics.ORDERS + ", got type "
-						+ type + ": " + event);
+				throw new DrillStepFailed("Expected an order-created with an eventId on " + Topics.ORDERS
+						+ ", got type " + type + ": " + event);
 			}
 			hop("", Topics.ORDERS);
-			return "%s %s %s: %s, eventId %s".formatted(sinceOrder(this.created), Topics.ORDERS, where(this.created),
-					type, this.eventId);
+			return "%s %s %s: %s, eventId %s".formatted(sinceOrder(this.created), Topics.ORDERS,
+					OrderRecordWatch.where(this.created), type, this.eventId);
 		}
 
-		private String onRetry(Watch watch, int n) {
+		private String onRetry(OrderRecordWatch watch, int n) {
 			String topic = Topics.retry(GROUP, n);
-			ConsumerRecord<String, byte[]> retry = watch.await(topic,
-					(record) -> record.topic().equals(topic) && header(record.headers(), REPLAYED_FROM).isEmpty());
-			long attempt = number(retry.headers(), ATTEMPT)
-				.orElseThrow(() -> new StepFailed(topic + " " + where(retry) + " has no " + ATTEMPT + " header"));
-			long dueAt = number(retry.headers(), DUE_AT)
-				.orElseThrow(() -> new StepFailed(topic + " " + where(retry) + " has no " + DUE_AT + " header"));
+			ConsumerRecord<String, byte[]> retry = watch.await(topic, (record) -> record.topic().equals(topic)
+					&& RecordHeaders.last(record.headers(), RecordHeaders.REPLAYED_FROM).isEmpty());
+			long attempt = RecordHeaders.number(retry.headers(), RecordHeaders.ATTEMPT)
+				.orElseThrow(() -> new DrillStepFailed(
+						topic + " " + OrderRecordWatch.where(retry) + " has no " + RecordHeaders.ATTEMPT + " header"));
+			long dueAt = RecordHeaders.number(retry.headers(), RecordHeaders.DUE_AT)
+				.orElseThrow(() -> new DrillStepFailed(
+						topic + " " + OrderRecordWatch.where(retry) + " has no " + RecordHeaders.DUE_AT + " header"));
 			if (attempt != n + 1) {
-				throw new StepFailed(
-						topic + " " + where(retry) + " says " + ATTEMPT + " " + attempt + ", expected " + (n + 1));
+				throw new DrillStepFailed(topic + " " + OrderRecordWatch.where(retry) + " says " + RecordHeaders.ATTEMPT
+						+ " " + attempt + ", expected " + (n + 1));
 			}
 			double delay = (dueAt - retry.timestamp()) / 1e3;
 			hop(ARROW, "retry-%d (%.0f s)".formatted(n, delay));
 			return "%s %s %s: %s %d, %s %d (due %.1f s after it was written)".formatted(sinceOrder(retry), topic,
-					where(retry), ATTEMPT, attempt, DUE_AT, dueAt, delay);
+					OrderRecordWatch.where(retry), RecordHeaders.ATTEMPT, attempt, RecordHeaders.DUE_AT, dueAt, delay);
 		}
 
-		private String onDeadLetter(Watch watch) {
+		private String onDeadLetter(OrderRecordWatch watch) {
 			this.parked = watch.await(DLT, (record) -> record.topic().equals(DLT));
 			Headers headers = this.parked.headers();
 			if (this.parked.partition() != this.created.partition()) {
-				throw new StepFailed(DLT + " " + where(this.parked) + " is not on the partition of the order ("
-						+ this.created.partition() + ")");
+				throw new DrillStepFailed(DLT + " " + OrderRecordWatch.where(this.parked)
+						+ " is not on the partition of the order (" + this.created.partition() + ")");
 			}
 			if (!watch.seen(Topics.SHIPMENTS).isEmpty()) {
-				throw new StepFailed("shipping wrote " + Topics.SHIPMENTS + " for an order it failed: "
+				throw new DrillStepFailed("shipping wrote " + Topics.SHIPMENTS + " for an order it failed: "
 						+ watch.seen(Topics.SHIPMENTS).size() + " records");
 			}
 			hop(ARROW, "dlt");
-			String message = header(headers, EXCEPTION_MESSAGE).orElse("?");
+			String message = RecordHeaders.last(headers, RecordHeaders.EXCEPTION_MESSAGE).orElse("?");
 			return "%s %s %s: original topic %s, %s %s, %s %s, %s \"%s\"".formatted(sinceOrder(this.parked), DLT,
-					where(this.parked), firstHeader(headers, ORIGINAL_TOPIC).orElse("?"), ATTEMPT,
-					number(headers, ATTEMPT).map(String::valueOf).orElse("?"), EXCEPTION_FQCN,
-					header(headers, EXCEPTION_FQCN).orElse("?"), EXCEPTION_MESSAGE, shorten(message, 100))
-					+ header(headers, EXCEPTION_CAUSE_FQCN)
-						.filter((cause) -> !cause.equals(header(headers, EXCEPTION_FQCN).orElse(null)))
-						.map((cause) -> ", " + EXCEPTION_CAUSE_FQCN + " " + cause)
+					OrderRecordWatch.where(this.parked),
+					RecordHeaders.first(headers, RecordHeaders.ORIGINAL_TOPIC).orElse("?"), RecordHeaders.ATTEMPT,
+					RecordHeaders.number(headers, RecordHeaders.ATTEMPT).map(String::valueOf).orElse("?"),
+					RecordHeaders.EXCEPTION_FQCN, RecordHeaders.last(headers, RecordHeaders.EXCEPTION_FQCN).orElse("?"),
+					RecordHeaders.EXCEPTION_MESSAGE, shorten(message, 100))
+					+ RecordHeaders.last(headers, RecordHeaders.EXCEPTION_CAUSE_FQCN)
+						.filter((cause) -> !cause
+							.equals(RecordHeaders.last(headers, RecordHeaders.EXCEPTION_FQCN).orElse(null)))
+						.map((cause) -> ", " + RecordHeaders.EXCEPTION_CAUSE_FQCN + " " + cause)
 						.orElse("");
 		}
 
@@ -416,7 +373,8 @@ public final class FailureDrill {
 		private String listed() {
 			URI deadLetters = FailureDrill.this.shippingService.resolve("/admin/dead-letters");
 			long deadline = System.nanoTime() + FailureDrill.this.stepTimeout.toNanos();
-			Waiting waiting = new Waiting("GET " + deadLetters + " to list " + this.orderId);
+			StillWaiting waiting = new StillWaiting("GET " + deadLetters + " to list " + this.orderId,
+					FailureDrill.this.progress);
 			String last = "";
 			while (true) {
 				HttpResponse<String> response = send("GET", deadLetters, null, GROUP);
@@ -427,13 +385,13 @@ public final class FailureDrill {
 							long offset = entry.path("offset").asLong(-1);
 							String status = entry.path("status").asString("?");
 							if (partition != this.parked.partition() || offset != this.parked.offset()) {
-								throw new StepFailed(
-										"GET " + deadLetters + " lists " + this.orderId + " at " + partition + "@"
-												+ offset + ", but the cluster has it at " + where(this.parked));
+								throw new DrillStepFailed("GET " + deadLetters + " lists " + this.orderId + " at "
+										+ partition + "@" + offset + ", but the cluster has it at "
+										+ OrderRecordWatch.where(this.parked));
 							}
 							if (!"PARKED".equals(status)) {
-								throw new StepFailed("GET " + deadLetters + " lists " + this.orderId + " as " + status
-										+ ", not PARKED: " + entry);
+								throw new DrillStepFailed("GET " + deadLetters + " lists " + this.orderId + " as "
+										+ status + ", not PARKED: " + entry);
 							}
 							return "GET %s: key %s at %d@%d, status %s, attempts %d, replayCount %d, %s".formatted(
 									deadLetters, this.orderId, partition, offset, status,
@@ -447,7 +405,7 @@ public final class FailureDrill {
 					last = response.statusCode() + " " + shorten(response.body(), 200);
 				}
 				if (System.nanoTime() > deadline) {
-					throw new StepFailed("GET " + deadLetters + " did not list " + this.orderId + " within "
+					throw new DrillStepFailed("GET " + deadLetters + " did not list " + this.orderId + " within "
 							+ FailureDrill.this.stepTimeout.toSeconds() + " s (last: " + last + ")");
 				}
 				waiting.note();
@@ -462,40 +420,44 @@ public final class FailureDrill {
 			this.faultsOn = false;
 			JsonNode marker = json(response.body()).path("permanentMarker");
 			if (!marker.isNull() && !marker.isMissingNode()) {
-				throw new StepFailed("DELETE " + faults + " left a marker: " + response.body());
+				throw new DrillStepFailed("DELETE " + faults + " left a marker: " + response.body());
 			}
 			return "DELETE %s: every fault off".formatted(faults);
 		}
 
-		private String replayed(Watch watch) {
+		private String replayed(OrderRecordWatch watch) {
 			HttpResponse<String> response = send("POST", replayUri(), null, GROUP);
 			expectStatus(response, 202, "POST " + replayUri());
 			JsonNode receipt = json(response.body());
 			String from = this.parked.partition() + "@" + this.parked.offset();
 			ConsumerRecord<String, byte[]> copy = watch.await(RETRY_1 + " (the replay)",
 					(record) -> record.topic().equals(RETRY_1)
-							&& header(record.headers(), REPLAYED_FROM).filter(from::equals).isPresent());
+							&& RecordHeaders.last(record.headers(), RecordHeaders.REPLAYED_FROM)
+								.filter(from::equals)
+								.isPresent());
 			if (copy.partition() != receipt.path("replayPartition").asInt(-1)
 					|| copy.offset() != receipt.path("replayOffset").asLong(-1)) {
-				throw new StepFailed("The replay answered " + receipt + ", but the cluster has it at " + where(copy));
+				throw new DrillStepFailed("The replay answered " + receipt + ", but the cluster has it at "
+						+ OrderRecordWatch.where(copy));
 			}
 			hop(REPLAY_ARROW, "retry-1");
 			return "%s POST %s: 202; on %s %s with %s %s, %s %d".formatted(sinceOrder(copy), replayUri(), RETRY_1,
-					where(copy), REPLAYED_FROM, from, REPLAY_COUNT, number(copy.headers(), REPLAY_COUNT).orElse(-1L));
+					OrderRecordWatch.where(copy), RecordHeaders.REPLAYED_FROM, from, RecordHeaders.REPLAY_COUNT,
+					RecordHeaders.number(copy.headers(), RecordHeaders.REPLAY_COUNT).orElse(-1L));
 		}
 
-		private String processed(Watch watch) {
+		private String processed(OrderRecordWatch watch) {
 			this.shipment = watch.await(Topics.SHIPMENTS, (record) -> record.topic().equals(Topics.SHIPMENTS));
-			String type = header(this.shipment.headers(), TYPE_HEADER).orElse("?");
+			String type = RecordHeaders.last(this.shipment.headers(), RecordHeaders.TYPE).orElse("?");
 			JsonNode result = json(new String(this.shipment.value(), StandardCharsets.UTF_8));
 			String causation = result.path("causationId").asString("");
 			if (!EventTypes.SHIPMENT_SCHEDULED.equals(type) || !this.eventId.equals(causation)) {
-				throw new StepFailed("Expected a " + EventTypes.SHIPMENT_SCHEDULED + " caused by " + this.eventId
+				throw new DrillStepFailed("Expected a " + EventTypes.SHIPMENT_SCHEDULED + " caused by " + this.eventId
 						+ " on " + Topics.SHIPMENTS + ", got " + type + ": " + result);
 			}
 			hop(ARROW, "shipments ✓");
 			return "%s %s %s: %s, causationId %s, carrier %s".formatted(sinceOrder(this.shipment), Topics.SHIPMENTS,
-					where(this.shipment), type, causation, result.path("carrier").asString("?"));
+					OrderRecordWatch.where(this.shipment), type, causation, result.path("carrier").asString("?"));
 		}
 
 		private String replayAgainRefused() {
@@ -507,14 +469,14 @@ public final class FailureDrill {
 		}
 
 		/** Everything committed on {@code shipments} so far, read to its end. */
-		private String exactlyOnce(Watch watch) {
+		private String exactlyOnce(OrderRecordWatch watch) {
 			watch.readToEnd(Topics.SHIPMENTS);
 			List<ConsumerRecord<String, byte[]>> shipments = watch.seen(Topics.SHIPMENTS);
 			List<String> types = shipments.stream()
-				.map((record) -> header(record.headers(), TYPE_HEADER).orElse("?"))
+				.map((record) -> RecordHeaders.last(record.headers(), RecordHeaders.TYPE).orElse("?"))
 				.toList();
 			if (shipments.size() != 1) {
-				throw new StepFailed(Topics.SHIPMENTS + " has " + shipments.size() + " records for " + this.orderId
+				throw new DrillStepFailed(Topics.SHIPMENTS + " has " + shipments.size() + " records for " + this.orderId
 						+ ", expected exactly one: " + types);
 			}
 			return "%s read to its end: exactly one record for order %s, a %s".formatted(Topics.SHIPMENTS, this.orderId,
@@ -553,134 +515,6 @@ public final class FailureDrill {
 
 	}
 
-	/**
-	 * The drill's eyes: one {@code read_committed} consumer without a group on every
-	 * watched topic, positioned at their ends before the order exists, keeping every
-	 * record of the order as it appears.
-	 */
-	private final class Watch implements AutoCloseable {
-
-		private final KafkaConsumer<String, byte[]> consumer;
-
-		private final List<TopicPartition> partitions = new ArrayList<>();
-
-		private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-
-		/** Records compare by identity: each is one delivery to this consumer. */
-		private final Set<ConsumerRecord<String, byte[]>> claimed = new HashSet<>();
-
-		private String key;
-
-		Watch() {
-			Map<String, Object> configuration = new HashMap<>(FailureDrill.this.client);
-			configuration.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-			configuration.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-			configuration.put(ConsumerConfig.CLIENT_ID_CONFIG, "orderflow-failure-drill");
-			this.consumer = new KafkaConsumer<>(configuration, new StringDeserializer(), new ByteArrayDeserializer());
-		}
-
-		/** Positions at the end of every watched topic: nothing older is looked at. */
-		void start() {
-			for (String topic : WATCHED) {
-				List<PartitionInfo> infos = this.consumer.partitionsFor(topic, Duration.ofSeconds(30));
-				if (infos == null || infos.isEmpty()) {
-					throw new StepFailed("No topic " + topic + " on the cluster: is " + GROUP + " running?");
-				}
-				infos.forEach((info) -> this.partitions.add(new TopicPartition(topic, info.partition())));
-			}
-			this.consumer.assign(this.partitions);
-			this.consumer.endOffsets(this.partitions, Duration.ofSeconds(30)).forEach(this.consumer::seek);
-			// Resolve the positions now, before the order exists.
-			this.partitions.forEach((partition) -> this.consumer.position(partition, Duration.ofSeconds(30)));
-		}
-
-		void follow(String key) {
-			this.key = key;
-		}
-
-		/**
-		 * The first record not claimed yet that matches, waiting up to the step timeout.
-		 */
-		ConsumerRecord<String, byte[]> await(String what, Predicate<ConsumerRecord<String, byte[]>> match) {
-			long deadline = System.nanoTime() + FailureDrill.this.stepTimeout.toNanos();
-			Waiting waiting = new Waiting(what);
-			while (true) {
-				for (ConsumerRecord<String, byte[]> record : this.seen) {
-					if (!this.claimed.contains(record) && match.test(record)) {
-						this.claimed.add(record);
-						return record;
-					}
-				}
-				if (System.nanoTime() > deadline) {
-					throw new StepFailed("Not on " + what + " within " + FailureDrill.this.stepTimeout.toSeconds()
-							+ " s; seen for " + this.key + ": " + describe(this.seen));
-				}
-				waiting.note();
-				pollOnce();
-			}
-		}
-
-		/** Polls until every partition of the topic is read up to its committed end. */
-		void readToEnd(String topic) {
-			List<TopicPartition> ofTopic = this.partitions.stream()
-				.filter((partition) -> partition.topic().equals(topic))
-				.toList();
-			Map<TopicPartition, Long> ends = this.consumer.endOffsets(ofTopic, Duration.ofSeconds(30));
-			long deadline = System.nanoTime() + FailureDrill.this.stepTimeout.toNanos();
-			while (ends.entrySet()
-				.stream()
-				.anyMatch((end) -> this.consumer.position(end.getKey(), Duration.ofSeconds(30)) < end.getValue())) {
-				if (System.nanoTime() > deadline) {
-					throw new StepFailed("Could not read " + topic + " to its end within "
-							+ FailureDrill.this.stepTimeout.toSeconds() + " s");
-				}
-				pollOnce();
-			}
-		}
-
-		List<ConsumerRecord<String, byte[]>> seen(String topic) {
-			pollOnce();
-			return this.seen.stream().filter((record) -> record.topic().equals(topic)).toList();
-		}
-
-		private void pollOnce() {
-			for (ConsumerRecord<String, byte[]> record : this.consumer.poll(POLL)) {
-				if (record.key() != null && record.key().equals(this.key)) {
-					this.seen.add(record);
-				}
-			}
-		}
-
-		@Override
-		public void close() {
-			this.consumer.close(Duration.ofSeconds(5));
-		}
-
-	}
-
-	/** Says every few seconds what a long wait is waiting for. */
-	private final class Waiting {
-
-		private final String what;
-
-		private final long started = System.nanoTime();
-
-		private long nextNote = this.started + STILL_WAITING.toNanos();
-
-		Waiting(String what) {
-			this.what = what;
-		}
-
-		void note() {
-			if (System.nanoTime() > this.nextNote) {
-				this.nextNote = System.nanoTime() + STILL_WAITING.toNanos();
-				FailureDrill.this.progress
-					.accept("  waiting for %s (%.0f s)".formatted(this.what, (System.nanoTime() - this.started) / 1e9));
-			}
-		}
-
-	}
-
 	private HttpResponse<String> send(String method, URI uri, String body, String service) {
 		return send(method, uri, body, service, Map.of());
 	}
@@ -698,17 +532,17 @@ public final class FailureDrill {
 			return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
-			throw new StepFailed(method + " " + uri + " failed: is " + service + " running? (" + ex + ")", ex);
+			throw new DrillStepFailed(method + " " + uri + " failed: is " + service + " running? (" + ex + ")", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new StepFailed("Interrupted", ex);
+			throw new DrillStepFailed("Interrupted", ex);
 		}
 	}
 
 	private static void expectStatus(HttpResponse<String> response, int expected, String request) {
 		if (response.statusCode() != expected) {
-			throw new StepFailed(request + " answered " + response.statusCode() + ", expected " + expected + ": "
+			throw new DrillStepFailed(request + " answered " + response.statusCode() + ", expected " + expected + ": "
 					+ shorten(response.body(), 300));
 		}
 	}
@@ -718,58 +552,18 @@ public final class FailureDrill {
 			return JSON.readTree(text);
 		}
 		catch (JacksonException ex) {
-			throw new StepFailed("Not JSON: " + shorten(text, 200));
+			throw new DrillStepFailed("Not JSON: " + shorten(text, 200));
 		}
 	}
 
 	private static void pause() {
 		try {
-			Thread.sleep(POLL.toMillis() * 5);
+			Thread.sleep(PAUSE.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new StepFailed("Interrupted", ex);
+			throw new DrillStepFailed("Interrupted", ex);
 		}
-	}
-
-	static Optional<String> header(Headers headers, String name) {
-		Header header = headers.lastHeader(name);
-		return (header != null && header.value() != null)
-				? Optional.of(new String(header.value(), StandardCharsets.UTF_8)) : Optional.empty();
-	}
-
-	/**
-	 * The first value of a header: a record that went through retry topics carries one
-	 * {@code kafka_dlt-original-*} per hop, and the first names {@code orders}.
-	 */
-	private static Optional<String> firstHeader(Headers headers, String name) {
-		for (Header header : headers.headers(name)) {
-			return Optional.ofNullable(header.value()).map((value) -> new String(value, StandardCharsets.UTF_8));
-		}
-		return Optional.empty();
-	}
-
-	/** The last value of one of orderflow's numeric headers, which are decimal text. */
-	static Optional<Long> number(Headers headers, String name) {
-		return header(headers, name).flatMap((text) -> {
-			try {
-				return Optional.of(Long.parseLong(text.trim()));
-			}
-			catch (NumberFormatException ex) {
-				return Optional.empty();
-			}
-		});
-	}
-
-	private static String where(ConsumerRecord<?, ?> record) {
-		return record.partition() + "@" + record.offset();
-	}
-
-	private static String describe(List<ConsumerRecord<String, byte[]>> records) {
-		if (records.isEmpty()) {
-			return "nothing";
-		}
-		return String.join(", ", records.stream().map((record) -> record.topic() + " " + where(record)).toList());
 	}
 
 	/**
