@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.demo.drill.BillingLiveWriter;
+import com.example.orderflow.demo.drill.ControlChannel;
 import com.example.orderflow.demo.drill.LocalProcesses;
 import com.example.orderflow.demo.drill.SystemProcesses;
 import com.example.orderflow.cluster.security.ClusterSecurity;
@@ -59,6 +60,12 @@ final class RunningSystem implements AutoCloseable {
 
 	private Stack services;
 
+	/**
+	 * Answers {@code ./demo}'s commands that act through a running {@code ./demo up}
+	 * (scale, kill, start, load), as the launcher does.
+	 */
+	private AutoCloseable controlChannel;
+
 	/** The service instances it started with, by name. */
 	private List<String> startedServices = List.of();
 
@@ -91,6 +98,8 @@ final class RunningSystem implements AutoCloseable {
 					READY_TIMEOUT, (line) -> System.out.println("[services] " + line));
 			system.traceStore.awaitReady(READY_TIMEOUT, (line) -> System.out.println("[traces] " + line));
 			system.startedServices = runningServices(system.services);
+			system.controlChannel = ControlChannel.serve(layout.dataDirectory().resolve("control"), system.processes(),
+					(line) -> System.out.println("[control] " + line));
 		}
 		catch (RuntimeException ex) {
 			system.close();
@@ -167,6 +176,29 @@ final class RunningSystem implements AutoCloseable {
 				this.cluster.security().orElseThrow().clientProperties(principal));
 	}
 
+	/**
+	 * The options that point {@code ./demo}'s commands at this system instead of a demo
+	 * on the default ports: its data folder (secured mode's secrets are found there), the
+	 * cluster's ports, each service's port and Zipkin's.
+	 */
+	List<String> demoOptions() {
+		ClusterLayout layout = this.cluster.layout();
+		List<String> options = new ArrayList<>(List.of("--data", layout.dataDirectory().toString(), "--kafka-port",
+				Integer.toString(layout.firstBrokerPort()), "--controller-port",
+				Integer.toString(layout.firstControllerPort()), "--zipkin-port",
+				Integer.toString(this.traceStore.port())));
+		// The instances it started with; one a test added (fraud-service-2) has no
+		// option.
+		for (ServiceProcess service : services()) {
+			if (service.name().matches(".*-\\d+")) {
+				continue;
+			}
+			options.add("--" + service.name().replace("-service", "") + "-port");
+			options.add(Integer.toString(service.port()));
+		}
+		return options;
+	}
+
 	/** The traces the services of this system export: a tenth, and every sampled one. */
 	OrderTraces traces() {
 		return new OrderTraces(this.traceStore.baseUri());
@@ -231,6 +263,14 @@ final class RunningSystem implements AutoCloseable {
 	/** Stops the services, then the cluster, then deletes the temporary folder. */
 	@Override
 	public void close() {
+		if (this.controlChannel != null) {
+			try {
+				this.controlChannel.close();
+			}
+			catch (Exception ex) {
+				System.out.println("[system] control channel: " + ex.getMessage());
+			}
+		}
 		if (this.services != null) {
 			this.services.close();
 		}

@@ -64,13 +64,16 @@ final class SampleOrders {
 
 	private final URI ordersApi;
 
-	private final String bootstrapServers;
+	/**
+	 * How to reach the cluster: its bootstrap servers and, secured, the admin's settings.
+	 */
+	private final Map<String, Object> client;
 
 	private final Consumer<String> progress;
 
-	SampleOrders(int ordersPort, String bootstrapServers, Consumer<String> progress) {
+	SampleOrders(int ordersPort, Map<String, Object> client, Consumer<String> progress) {
 		this.ordersApi = URI.create("http://127.0.0.1:" + ordersPort + "/api/orders");
-		this.bootstrapServers = bootstrapServers;
+		this.client = client;
 		this.progress = progress;
 	}
 
@@ -114,8 +117,7 @@ final class SampleOrders {
 
 	/** Positioned at the end of every output topic before the first order is placed. */
 	private KafkaConsumer<String, byte[]> resultReader() {
-		Map<String, Object> configuration = new HashMap<>();
-		configuration.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		Map<String, Object> configuration = new HashMap<>(this.client);
 		configuration.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		configuration.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		configuration.put(ConsumerConfig.CLIENT_ID_CONFIG, "orderflow-demo-results");

@@ -36,8 +36,11 @@ public final class ControlChannel {
 	private ControlChannel() {
 	}
 
-	/** Answers requests in {@code directory} on a daemon thread until the JVM ends. */
-	public static void serve(Path directory, SystemProcesses processes, Consumer<String> progress) {
+	/**
+	 * Answers requests in {@code directory} on a daemon thread until the JVM ends or the
+	 * returned handle is closed.
+	 */
+	public static AutoCloseable serve(Path directory, SystemProcesses processes, Consumer<String> progress) {
 		try {
 			Files.createDirectories(directory);
 			try (Stream<Path> stale = Files.list(directory)) {
@@ -50,7 +53,7 @@ public final class ControlChannel {
 			throw new UncheckedIOException("Could not prepare " + directory, ex);
 		}
 		Thread thread = new Thread(() -> {
-			while (true) {
+			while (!Thread.currentThread().isInterrupted()) {
 				try (Stream<Path> files = Files.list(directory)) {
 					for (Path request : files.filter((file) -> file.toString().endsWith(REQUEST)).sorted().toList()) {
 						answer(request, processes, progress);
@@ -69,6 +72,10 @@ public final class ControlChannel {
 		}, "demo-control");
 		thread.setDaemon(true);
 		thread.start();
+		return () -> {
+			thread.interrupt();
+			thread.join(POLL.toMillis() * 10);
+		};
 	}
 
 	private static void answer(Path request, SystemProcesses processes, Consumer<String> progress) throws IOException {
