@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,13 +76,6 @@ public final class Demo {
 	/** A scale to 7 instances may take a minute or two on 2 cores. */
 	private static final Duration CONTROL_TIMEOUT = Duration.ofMinutes(5);
 
-	/**
-	 * The one command secured mode refuses: the guided tour, not run against a secured
-	 * system yet. Every other command reaches the cluster as the data folder's admin
-	 * principal.
-	 */
-	private static final String TOUR = "tour";
-
 	private final DemoOptions options;
 
 	private final PrintStream out;
@@ -127,13 +119,6 @@ public final class Demo {
 	}
 
 	int run() {
-		boolean tour = TOUR.equals(this.options.command()) || this.options.tour();
-		if (tour && (this.options.secure() || ClusterSecurity.existing(this.options.dataDirectory()).isPresent())) {
-			this.out.println("./demo " + this.options.command() + (this.options.tour() ? " --tour" : "")
-					+ " is not available in secured mode yet: the tour has not been run against a secured system."
-					+ " Every other command is.");
-			return 2;
-		}
 		return switch (this.options.command()) {
 			case "up" -> up(true);
 			case "cluster" -> up(false);
