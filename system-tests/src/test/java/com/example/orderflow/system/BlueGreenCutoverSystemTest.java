@@ -15,11 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
-import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.cluster.service.Stack;
+import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.InvoiceIssued;
 import com.example.orderflow.events.OrderEvent;
@@ -27,9 +27,9 @@ import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

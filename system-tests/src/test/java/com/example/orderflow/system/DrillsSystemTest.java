@@ -3,11 +3,11 @@ package com.example.orderflow.system;
 import java.time.Duration;
 import java.util.List;
 
+import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.demo.drill.BrokerDrills;
 import com.example.orderflow.demo.drill.DrillReport;
 import com.example.orderflow.demo.drill.OrdersRestartDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
-import com.example.orderflow.cluster.service.Stack;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -14,16 +14,16 @@ import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
-import com.example.orderflow.demo.drill.BillingLiveWriter;
-import com.example.orderflow.demo.drill.ControlChannel;
-import com.example.orderflow.demo.drill.LocalProcesses;
-import com.example.orderflow.demo.drill.SystemProcesses;
 import com.example.orderflow.cluster.security.ClusterSecurity;
 import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
-import com.example.orderflow.demo.trace.OrderTraces;
 import com.example.orderflow.cluster.tracing.TraceStore;
+import com.example.orderflow.demo.drill.BillingLiveWriter;
+import com.example.orderflow.demo.drill.ControlChannel;
+import com.example.orderflow.demo.drill.LocalProcesses;
+import com.example.orderflow.demo.drill.SystemProcesses;
+import com.example.orderflow.demo.trace.OrderTraces;
 import com.example.orderflow.testsupport.TestKafkaClients;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -22,12 +22,12 @@ import java.util.regex.Pattern;
 
 import com.example.orderflow.cluster.ClusterLayout;
 import com.example.orderflow.cluster.LocalCluster;
-import com.example.orderflow.demo.drill.OrdersClient;
-import com.example.orderflow.demo.drill.OutputLedger.TopicReader;
 import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.tracing.TraceStore;
+import com.example.orderflow.demo.drill.OrdersClient;
+import com.example.orderflow.demo.drill.OutputLedger.TopicReader;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -10,22 +10,22 @@ import java.util.List;
 import java.util.Map;
 
 import com.example.orderflow.cluster.LocalCluster;
+import com.example.orderflow.cluster.security.ClusterSecurity;
+import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.demo.bench.Bench;
 import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.demo.drill.BrokerDrills;
 import com.example.orderflow.demo.drill.ControlChannel;
 import com.example.orderflow.demo.drill.DrillReport;
 import com.example.orderflow.demo.drill.FailureDrill;
-import com.example.orderflow.demo.drill.OrdersRestartDrill;
 import com.example.orderflow.demo.drill.GroupAssignments;
 import com.example.orderflow.demo.drill.OrderLoad;
+import com.example.orderflow.demo.drill.OrdersRestartDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
 import com.example.orderflow.demo.drill.SystemProcesses;
-import com.example.orderflow.cluster.security.ClusterSecurity;
-import com.example.orderflow.cluster.service.Stack;
-import com.example.orderflow.demo.trace.OrderTraces;
 import com.example.orderflow.demo.tour.Tour;
 import com.example.orderflow.demo.tour.TourContext;
+import com.example.orderflow.demo.trace.OrderTraces;
 import tools.jackson.databind.JsonNode;
 
 /**

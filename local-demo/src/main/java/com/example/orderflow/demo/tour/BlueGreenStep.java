@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.demo.drill.ClusterChecks;
 import com.example.orderflow.demo.drill.OrdersClient;
 import com.example.orderflow.demo.drill.OutputLedger;
-import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.events.ConsumerGroups;
 import tools.jackson.databind.JsonNode;
 

@@ -4,11 +4,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.example.orderflow.demo.drill.FailureDrill;
+import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.demo.drill.BrokerDrills;
 import com.example.orderflow.demo.drill.DrillReport;
+import com.example.orderflow.demo.drill.FailureDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
-import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.demo.status.TextTable;
 
 /**

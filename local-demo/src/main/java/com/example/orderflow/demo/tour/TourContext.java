@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.demo.drill.OrdersClient;
 import com.example.orderflow.demo.drill.SystemProcesses;
-import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.demo.trace.OrderTraces;
 
 /**
