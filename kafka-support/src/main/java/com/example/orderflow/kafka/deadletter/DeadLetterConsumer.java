@@ -48,6 +48,14 @@ class DeadLetterConsumer implements SmartLifecycle {
 	/** How soon a quiet reader checks whether it has read everything there was. */
 	private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
+	/**
+	 * How long the reader waits for the cluster to say where the topics end or how far it
+	 * has read. It asks on the consumer's thread, which a stopping container waits for:
+	 * with Kafka's default (60 s) and a cluster that was gone, a test JVM's exit waited
+	 * until Surefire killed it. The next idle check asks again.
+	 */
+	static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+
 	private final DeadLetterTopic topic;
 
 	private final ParkedRecords index;
@@ -124,6 +132,16 @@ class DeadLetterConsumer implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return AbstractMessageListenerContainer.DEFAULT_PHASE;
+	}
+
+	/**
+	 * Where each partition the consumer holds ends: under {@code read_committed}, its
+	 * last stable offset, what a reader can ever see of what was written before it asked.
+	 * @throws org.apache.kafka.common.errors.TimeoutException if the cluster does not
+	 * answer within the timeout
+	 */
+	static Map<TopicPartition, Long> endsOf(Consumer<?, ?> consumer, Duration timeout) {
+		return Map.copyOf(consumer.endOffsets(consumer.assignment(), timeout));
 	}
 
 	/**
@@ -230,7 +248,7 @@ class DeadLetterConsumer implements SmartLifecycle {
 		}
 
 		private boolean readToStartupEnd(Consumer<?, ?> consumer, TopicPartition partition, long end) {
-			long position = consumer.position(partition);
+			long position = consumer.position(partition, LOOKUP_TIMEOUT);
 			if (partition.topic().equals(DeadLetterConsumer.this.topic.replayTopic())) {
 				// Also past a tail of transaction markers, where no record says so.
 				DeadLetterConsumer.this.index.replayTopicReadUpTo(partition.partition(), position);
@@ -246,7 +264,7 @@ class DeadLetterConsumer implements SmartLifecycle {
 		private @Nullable Map<TopicPartition, Long> startupEnds(Consumer<?, ?> consumer) {
 			if (this.startupEnds == null) {
 				try {
-					this.startupEnds = Map.copyOf(consumer.endOffsets(consumer.assignment()));
+					this.startupEnds = endsOf(consumer, LOOKUP_TIMEOUT);
 					this.loading.clear();
 					this.loading.addAll(this.startupEnds.keySet());
 				}
