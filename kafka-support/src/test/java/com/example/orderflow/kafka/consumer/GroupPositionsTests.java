@@ -1,12 +1,11 @@
 package com.example.orderflow.kafka.consumer;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.example.orderflow.testsupport.NothingListens;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +33,7 @@ class GroupPositionsTests {
 	void theIdleCommitGivesUpOnAClusterThatDoesNotAnswerWithinItsBudget() throws IOException {
 		TopicPartition partition = new TopicPartition("orders", 0);
 		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + portWhereNothingListens(),
+				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, NothingListens.address(),
 						ConsumerConfig.GROUP_ID_CONFIG, "group-positions-tests",
 						ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
 				new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -45,12 +44,6 @@ class GroupPositionsTests {
 					List.of(partition), consumer, false));
 			Duration took = Duration.ofNanos(System.nanoTime() - started);
 			assertThat(took).isGreaterThanOrEqualTo(BUDGET.minusMillis(100)).isLessThan(BUDGET.plusSeconds(3));
-		}
-	}
-
-	private static int portWhereNothingListens() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 

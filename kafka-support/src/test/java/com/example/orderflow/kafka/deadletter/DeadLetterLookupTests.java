@@ -1,12 +1,11 @@
 package com.example.orderflow.kafka.deadletter;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.example.orderflow.testsupport.NothingListens;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -29,19 +28,13 @@ class DeadLetterLookupTests {
 	void whereTheTopicsEndIsGivenUpOnWithinTheTimeoutWhenTheClusterDoesNotAnswer() throws IOException {
 		Duration timeout = Duration.ofSeconds(1);
 		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + portWhereNothingListens(),
+				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, NothingListens.address(),
 						ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
 				new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
 			consumer.assign(List.of(new TopicPartition("orders-shipping-service-dlt", 0)));
 			long started = System.nanoTime();
 			assertThatThrownBy(() -> DeadLetterConsumer.endsOf(consumer, timeout)).isInstanceOf(TimeoutException.class);
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(timeout.plusSeconds(3));
-		}
-	}
-
-	private static int portWhereNothingListens() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 

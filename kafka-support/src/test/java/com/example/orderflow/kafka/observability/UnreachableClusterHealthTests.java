@@ -1,11 +1,8 @@
 package com.example.orderflow.kafka.observability;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 
+import com.example.orderflow.testsupport.NothingListens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 class UnreachableClusterHealthTests {
 
 	/** A loopback port that was free a moment ago: nothing listens there. */
-	private static final int NOTHING_LISTENS = freePort();
+	private static final int NOTHING_LISTENS = NothingListens.port();
 
 	@DynamicPropertySource
 	static void clusterNobodyRuns(DynamicPropertyRegistry properties) {
@@ -50,15 +47,6 @@ class UnreachableClusterHealthTests {
 		assertThat(((IndicatedHealthDescriptor) this.health.healthForPath("kafka")).getDetails()).containsKey("error");
 		assertThat(this.health.healthForPath("liveness").getStatus()).isEqualTo(Status.UP);
 		assertThat(this.health.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	/** Like orders-service: Kafka clients, no listener containers. */

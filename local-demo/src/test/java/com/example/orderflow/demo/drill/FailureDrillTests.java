@@ -1,13 +1,12 @@
 package com.example.orderflow.demo.drill;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.example.orderflow.cluster.service.ServiceProcess;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,7 @@ class FailureDrillTests {
 
 	@Test
 	void withNothingRunningTheFirstStepSaysWhyAndEveryOtherIsReportedAsNotRun() throws IOException {
-		int nobody = freePort();
+		int nobody = ServiceProcess.freePort();
 		URI nowhere = URI.create("http://127.0.0.1:" + nobody);
 		List<String> progress = new ArrayList<>();
 
@@ -36,12 +35,6 @@ class FailureDrillTests {
 		});
 		assertThat(result.report()).contains("0 of 12 steps passed");
 		assertThat(progress).anySatisfy((line) -> assertThat(line).startsWith("✗ faults on"));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -1,14 +1,13 @@
 package com.example.orderflow.orders.order;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import com.example.orderflow.testsupport.NothingListens;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +42,7 @@ class UnreachableClusterTests {
 
 	@DynamicPropertySource
 	static void unreachableCluster(DynamicPropertyRegistry registry) {
-		String address = "127.0.0.1:" + freeLoopbackPort();
+		String address = NothingListens.address();
 		registry.add("spring.kafka.bootstrap-servers", () -> address);
 		// Only the startup check for the topic: give up on it in seconds, not 30 + 10.
 		registry.add("spring.kafka.admin.operation-timeout", () -> "2s");
@@ -89,15 +88,6 @@ class UnreachableClusterTests {
 					  "lines": [{"sku": "SKU-1", "quantity": 2, "unitPrice": "12.50"}] }"""))
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static int freeLoopbackPort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("No free loopback port", ex);
-		}
 	}
 
 }
