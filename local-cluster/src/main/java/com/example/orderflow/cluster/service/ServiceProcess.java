@@ -31,7 +31,8 @@ import com.example.orderflow.cluster.process.Termination;
  */
 public final class ServiceProcess {
 
-	private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+	/** How long a service may take to shut down on SIGTERM before it gets SIGKILL. */
+	static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
 	private static final Duration POLL = Duration.ofMillis(250);
 

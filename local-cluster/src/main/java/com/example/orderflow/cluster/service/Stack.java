@@ -47,8 +47,6 @@ public final class Stack implements AutoCloseable {
 
 	private static final String VERSION = "0.1.0-SNAPSHOT";
 
-	private static final Duration STOP_GRACE = Duration.ofSeconds(20);
-
 	private static final Duration STILL_WAITING = Duration.ofSeconds(10);
 
 	private static final Duration POLL = Duration.ofMillis(250);
@@ -236,7 +234,8 @@ public final class Stack implements AutoCloseable {
 	 */
 	public List<ServiceProcess> restart(List<String> names, List<String> moreArgs, Duration timeout,
 			Consumer<String> progress) {
-		return startAgain(names, moreArgs, (old) -> Termination.together(old, STOP_GRACE), timeout, progress);
+		return startAgain(names, moreArgs, (old) -> Termination.together(old, ServiceProcess.STOP_GRACE), timeout,
+				progress);
 	}
 
 	/**

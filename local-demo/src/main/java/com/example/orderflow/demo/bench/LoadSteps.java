@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.example.orderflow.demo.drill.OrderLoad;
-import com.example.orderflow.demo.drill.OutputLedger.TopicReader;
 import com.example.orderflow.demo.drill.OutputLedger;
+import com.example.orderflow.demo.drill.OutputLedger.TopicReader;
 import com.example.orderflow.events.ConsumerGroups;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
