@@ -31,10 +31,12 @@ import com.example.orderflow.cluster.tracing.TraceStore;
  * @param secure {@code up} or {@code cluster} in secured mode: TLS, SCRAM principals,
  * ACLs
  * @param zipkinPort the trace store's port
+ * @param consolePortOption where the web console listens, if set
+ * ({@code --console-port}); else the services' port base (8080)
  */
 record DemoOptions(String command, List<String> arguments, Path repoRoot, Path dataDirectory, int kafkaPort,
 		int controllerPort, int servicesPortBase, Map<String, Integer> servicePorts, OptionalInt secondOrdersPortOption,
-		boolean tour, boolean secure, int zipkinPort) {
+		boolean tour, boolean secure, int zipkinPort, OptionalInt consolePortOption) {
 
 	static final String USAGE = """
 			Usage: ./demo [command] [options]
@@ -90,6 +92,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			  --orders-port N, --billing-port N, --billing-v2-port N,
 			  --shipping-port N, --fraud-port N, --notification-port N, --billing-v2-live-port N
 			  --zipkin-port N             the trace store (Zipkin's server, UI on /zipkin/; default 9411)
+			  --console-port N            the web console of ./demo up (default: the services' port base, 8080)
 			  --orders-2-port N           the second orders-service of ./demo scale orders-service 2
 			                              (default: the orders port + 7, 8088)
 			""";
@@ -120,6 +123,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		boolean tour = false;
 		boolean secure = false;
 		int zipkinPort = TraceStore.DEFAULT_PORT;
+		OptionalInt consolePort = OptionalInt.empty();
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (arg.equals("-h") || arg.equals("--help")) {
@@ -149,6 +153,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 					case "--services-port-base" -> servicesPortBase = port(arg, value);
 					case "--orders-2-port" -> secondOrdersPort = OptionalInt.of(port(arg, value));
 					case "--zipkin-port" -> zipkinPort = port(arg, value);
+					case "--console-port" -> consolePort = OptionalInt.of(port(arg, value));
 					default -> {
 						String service = PORT_OPTIONS.get(arg);
 						if (service == null) {
@@ -170,7 +175,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 		}
 		return new DemoOptions((command != null) ? command : "up", List.copyOf(arguments), repoRoot,
 				dataDirectory.toAbsolutePath().normalize(), kafkaPort, controllerPort, servicesPortBase,
-				Map.copyOf(servicePorts), secondOrdersPort, tour, secure, zipkinPort);
+				Map.copyOf(servicePorts), secondOrdersPort, tour, secure, zipkinPort, consolePort);
 	}
 
 	private static String valueOf(String[] args, int index) {
@@ -210,6 +215,14 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 	 */
 	int secondOrdersPort() {
 		return this.secondOrdersPortOption.orElse(portOf(Stack.ORDERS) + SECOND_ORDERS_AFTER_FIRST);
+	}
+
+	/**
+	 * Where the web console listens: {@code --console-port}, else the services' port
+	 * base.
+	 */
+	int consolePort() {
+		return this.consolePortOption.orElse(this.servicesPortBase);
 	}
 
 	int portOf(String service) {

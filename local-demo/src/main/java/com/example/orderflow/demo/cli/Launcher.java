@@ -22,6 +22,7 @@ import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.tracing.TraceStore;
+import com.example.orderflow.demo.console.Console;
 import com.example.orderflow.demo.drill.ControlChannel;
 import com.example.orderflow.demo.drill.LocalProcesses;
 import com.example.orderflow.demo.drill.SystemProcesses;
@@ -118,8 +119,12 @@ final class Launcher {
 		}
 		this.progress.accept("all up after %.1f s".formatted(this.progress.seconds()));
 		printSummary(cluster.get(), stack.get(), traceStore.get());
-		ControlChannel.serve(controlDirectory(this.options), new LocalProcesses(cluster.get(), stack.get(),
-				OptionalInt.of(this.options.secondOrdersPort()), this.progress), this.progress);
+		LocalProcesses processes = new LocalProcesses(cluster.get(), stack.get(),
+				OptionalInt.of(this.options.secondOrdersPort()), this.progress);
+		ControlChannel.serve(controlDirectory(this.options), processes, this.progress);
+		if (withServices) {
+			startConsole(processes, traceStore.get());
+		}
 		if (withServices && this.options.tour()) {
 			boolean passed = tour.applyAsInt(new LocalProcesses(cluster.get(), stack.get(),
 					OptionalInt.of(this.options.secondOrdersPort()), this.progress)) == 0;
@@ -137,6 +142,20 @@ final class Launcher {
 			Thread.currentThread().interrupt();
 		}
 		return 0;
+	}
+
+	/**
+	 * The web console, in this JVM (it stops with it). A taken port costs the console
+	 * only: the system runs on, and the line says how to move it.
+	 */
+	private void startConsole(SystemProcesses processes, TraceStore traceStore) {
+		try {
+			Console console = Console.start(this.options.consolePort(), processes, traceStore.baseUri(), this.progress);
+			this.out.println("  Console: " + console.uri() + "  (the cluster, groups and lag, live; actions)");
+		}
+		catch (IllegalStateException ex) {
+			this.out.println("  No console: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -85,7 +85,7 @@ public final class ControlChannel {
 		try {
 			progress.accept("asked from another shell: " + line);
 			answer.add(OK);
-			answer.addAll(execute(line.split("\\s+"), processes));
+			answer.addAll(execute(line, processes));
 		}
 		catch (RuntimeException ex) {
 			answer.clear();
@@ -96,7 +96,13 @@ public final class ControlChannel {
 		writeAtomically(response, String.join("\n", answer));
 	}
 
-	private static List<String> execute(String[] words, SystemProcesses processes) {
+	/**
+	 * Does what one request asks ({@code scale fraud-service 3}, {@code kill-broker 2},
+	 * ...): the vocabulary that {@link #client} speaks and the console's actions use.
+	 * @return the answer's lines
+	 */
+	public static List<String> execute(String request, SystemProcesses processes) {
+		String[] words = request.trim().split("\\s+");
 		String command = words[0];
 		String argument = (words.length > 1) ? words[1] : "";
 		switch (command) {

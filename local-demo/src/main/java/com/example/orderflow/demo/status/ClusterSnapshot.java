@@ -22,6 +22,11 @@ public record ClusterSnapshot(String bootstrapServers, List<Broker> brokers, Quo
 		groups = List.copyOf(groups);
 	}
 
+	/** The same snapshot with these groups. */
+	public ClusterSnapshot withGroups(List<GroupState> groups) {
+		return new ClusterSnapshot(this.bootstrapServers, this.brokers, this.quorum, this.topics, groups);
+	}
+
 	public Optional<Quorum> quorumInfo() {
 		return Optional.ofNullable(this.quorum);
 	}

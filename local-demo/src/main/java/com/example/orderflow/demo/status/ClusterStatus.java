@@ -70,6 +70,14 @@ public final class ClusterStatus {
 
 	/** Reads the state of the cluster that {@code admin} talks to. */
 	public static ClusterSnapshot read(Admin admin, String bootstrapServers, Duration timeout) {
+		return readTopology(admin, bootstrapServers, timeout).withGroups(readGroups(admin, timeout));
+	}
+
+	/**
+	 * The brokers, the quorum and the topics, without the groups: metadata any broker
+	 * answers, where the groups wait for their coordinators (which a failover moves).
+	 */
+	public static ClusterSnapshot readTopology(Admin admin, String bootstrapServers, Duration timeout) {
 		Reader reader = new Reader(admin, timeout);
 		List<Broker> brokers = reader.get(admin.describeCluster().nodes())
 			.stream()
@@ -78,8 +86,12 @@ public final class ClusterStatus {
 			.toList();
 		Quorum quorum = reader.quorum();
 		List<TopicState> topics = reader.topics();
-		List<GroupState> groups = reader.groupsOn(Topics.ORDERS);
-		return new ClusterSnapshot(bootstrapServers, brokers, quorum, topics, groups);
+		return new ClusterSnapshot(bootstrapServers, brokers, quorum, topics, List.of());
+	}
+
+	/** The consumer groups on {@code orders}: members, committed offsets and lag. */
+	public static List<GroupState> readGroups(Admin admin, Duration timeout) {
+		return new Reader(admin, timeout).groupsOn(Topics.ORDERS);
 	}
 
 	/** The snapshot as text for a terminal; the same snapshot gives the same text. */

@@ -52,6 +52,14 @@ class DemoOptionsTests {
 	}
 
 	@Test
+	void theConsoleListensBelowTheServicesUnlessMoved() {
+		assertThat(DemoOptions.parse("up").consolePort()).isEqualTo(8080);
+		assertThat(DemoOptions.parse("up", "--services-port-base", "18080").consolePort()).isEqualTo(18080);
+		assertThat(DemoOptions.parse("up", "--console-port", "9999").consolePort()).isEqualTo(9999);
+		assertThat(DemoOptions.USAGE).contains("--console-port");
+	}
+
+	@Test
 	void everyPortCanBeMoved() {
 		DemoOptions options = DemoOptions.parse("orders", "12", "--kafka-port", "29092", "--controller-port", "29192",
 				"--services-port-base", "7000", "--fraud-port", "7777", "--data", "/tmp/elsewhere");
