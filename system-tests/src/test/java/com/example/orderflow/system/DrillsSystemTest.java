@@ -1,6 +1,7 @@
 package com.example.orderflow.system;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.example.orderflow.cluster.service.Stack;
@@ -8,6 +9,7 @@ import com.example.orderflow.demo.drill.BrokerDrills;
 import com.example.orderflow.demo.drill.DrillReport;
 import com.example.orderflow.demo.drill.OrdersRestartDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,12 @@ class DrillsSystemTest {
 	/** Open-loop orders per second during each drill: a few hundred orders in all. */
 	private static final double ORDERS_PER_SECOND = 4;
 
+	/**
+	 * How long the scale test waits for the console to draw a step; it must have drawn it
+	 * within 3 s.
+	 */
+	private static final Duration CONSOLE_PATIENCE = Duration.ofSeconds(15);
+
 	private RunningSystem system;
 
 	/**
@@ -37,13 +45,39 @@ class DrillsSystemTest {
 		this.system = shared;
 	}
 
+	/**
+	 * Also the web console's scale test: after each step the drill draws, the page in
+	 * headless Chromium must show the group's owners as {@code describeConsumerGroups}
+	 * reports them, within 3 s.
+	 */
 	@Test
 	void aGroupSharesSixPartitionsRebalancesWhenAnInstanceIsKilledAndLeavesTheSeventhIdle() {
-		DrillReport report = new ScaleDrill(this.system.processes(), Stack.FRAUD, ORDERS_PER_SECOND,
-				DrillsSystemTest::log, System.out::print)
-			.run();
+		List<ConsolePage.Shown> shown = new ArrayList<>();
+		List<String> notShown = new ArrayList<>();
+		DrillReport report;
+		try (ConsolePage page = ConsolePage.open(this.system.consoleUri());
+				Admin admin = Admin.create(this.system.clientProperties())) {
+			report = new ScaleDrill(this.system.processes(), Stack.FRAUD, ORDERS_PER_SECOND, DrillsSystemTest::log,
+					(diagram) -> {
+						System.out.print(diagram);
+						try {
+							shown.add(page.groupShown(admin, Stack.FRAUD, CONSOLE_PATIENCE));
+							page.screenshot("scale-" + shown.size() + "-" + shown.get(shown.size() - 1).shares());
+						}
+						catch (RuntimeException | AssertionError ex) {
+							notShown.add(ex.getMessage());
+						}
+					})
+				.run();
+			assertThat(page.consoleErrors()).as("errors in the browser's console").isEmpty();
+		}
 		assertPassed(report);
 		assertThat(report.numbers()).containsEntry("duplicates", 0).containsEntry("missing", 0);
+		assertThat(notShown).as("steps the console did not show").isEmpty();
+		assertThat(shown).extracting(ConsolePage.Shown::shares)
+			.contains(List.of(6), List.of(2, 2, 2), List.of(3, 3), List.of(1, 1, 1, 1, 1, 1));
+		assertThat(shown).as("seconds from describeConsumerGroups to the page")
+			.allSatisfy((step) -> assertThat(step.seconds()).isLessThanOrEqualTo(3.0));
 	}
 
 	@Test

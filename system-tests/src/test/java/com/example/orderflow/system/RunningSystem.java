@@ -1,6 +1,7 @@
 package com.example.orderflow.system;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import com.example.orderflow.cluster.service.ClassDataSharing;
 import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.cluster.tracing.TraceStore;
+import com.example.orderflow.demo.console.Console;
 import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.demo.drill.ControlChannel;
 import com.example.orderflow.demo.drill.LocalProcesses;
@@ -32,9 +34,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole system as processes, as {@code ./demo up --secure} runs it: the real 3-node
  * KRaft cluster (SASL_SSL for clients, the ACL matrix), every service jar as its own
- * principal and Zipkin's server holding the spans they export, but on free ports and in a
- * temporary folder so it never collides with a running demo. Closing it stops every
- * process it started.
+ * principal, Zipkin's server holding the spans they export and the web console, but on
+ * free ports and in a temporary folder so it never collides with a running demo. Closing
+ * it stops every process it started.
  */
 final class RunningSystem implements AutoCloseable {
 
@@ -65,6 +67,9 @@ final class RunningSystem implements AutoCloseable {
 	 * (scale, kill, start, load), as the launcher does.
 	 */
 	private AutoCloseable controlChannel;
+
+	/** The web console of {@code ./demo up}, on a free port. */
+	private Console console;
 
 	/** The service instances it started with, by name. */
 	private List<String> startedServices = List.of();
@@ -100,6 +105,8 @@ final class RunningSystem implements AutoCloseable {
 			system.startedServices = runningServices(system.services);
 			system.controlChannel = ControlChannel.serve(layout.dataDirectory().resolve("control"), system.processes(),
 					(line) -> System.out.println("[control] " + line));
+			system.console = Console.start(ServiceProcess.freePort(), system.processes(), system.traceStore.baseUri(),
+					(line) -> System.out.println("[console] " + line));
 		}
 		catch (RuntimeException ex) {
 			system.close();
@@ -260,9 +267,17 @@ final class RunningSystem implements AutoCloseable {
 				.noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
 	}
 
+	/** The web console's page, as {@code ./demo up} serves it. */
+	URI consoleUri() {
+		return this.console.uri();
+	}
+
 	/** Stops the services, then the cluster, then deletes the temporary folder. */
 	@Override
 	public void close() {
+		if (this.console != null) {
+			this.console.close();
+		}
 		if (this.controlChannel != null) {
 			try {
 				this.controlChannel.close();
