@@ -119,6 +119,9 @@ class ConsoleSystemTest {
 			});
 		page.awaitResult("kill-broker", Duration.ofSeconds(60));
 		page.screenshot("broker-" + node + "-killed");
+		System.out.printf(
+				"[console] node %d killed: the cluster showed its leaders moved after %.1f s, the page after %.1f s%n",
+				node, clusterShowed[0], pageShowed[0]);
 		assertThat(pageShowed[0] - clusterShowed[0]).as("seconds from the cluster's leaders to the page's")
 			.isLessThanOrEqualTo(SHOWN_WITHIN_SECONDS);
 		page.click("#nodes [data-node=\"" + node + "\"] button[data-act=\"start-broker\"]");

@@ -71,6 +71,8 @@ class DrillsSystemTest {
 				.run();
 			assertThat(page.consoleErrors()).as("errors in the browser's console").isEmpty();
 		}
+		shown.forEach((step) -> System.out.printf("[console] fraud-service shares %s drawn %.1f s after the cluster%n",
+				step.shares(), step.seconds()));
 		assertPassed(report);
 		assertThat(report.numbers()).containsEntry("duplicates", 0).containsEntry("missing", 0);
 		assertThat(notShown).as("steps the console did not show").isEmpty();
