@@ -118,13 +118,11 @@ final class Launcher {
 			traceStore.get().awaitReady(TRACE_STORE_READY, this.progress);
 		}
 		this.progress.accept("all up after %.1f s".formatted(this.progress.seconds()));
-		printSummary(cluster.get(), stack.get(), traceStore.get());
 		LocalProcesses processes = new LocalProcesses(cluster.get(), stack.get(),
 				OptionalInt.of(this.options.secondOrdersPort()), this.progress);
 		ControlChannel.serve(controlDirectory(this.options), processes, this.progress);
-		if (withServices) {
-			startConsole(processes, traceStore.get());
-		}
+		List<String> console = withServices ? startConsole(processes, traceStore.get()) : null;
+		printSummary(cluster.get(), stack.get(), traceStore.get(), console);
 		if (withServices && this.options.tour()) {
 			boolean passed = tour.applyAsInt(new LocalProcesses(cluster.get(), stack.get(),
 					OptionalInt.of(this.options.secondOrdersPort()), this.progress)) == 0;
@@ -146,15 +144,17 @@ final class Launcher {
 
 	/**
 	 * The web console, in this JVM (it stops with it). A taken port costs the console
-	 * only: the system runs on, and the line says how to move it.
+	 * only: the system runs on, and the summary says how to move it.
+	 * @return the summary's cells for it: where, and what it shows
 	 */
-	private void startConsole(SystemProcesses processes, TraceStore traceStore) {
+	private List<String> startConsole(SystemProcesses processes, TraceStore traceStore) {
 		try {
-			Console console = Console.start(this.options.consolePort(), processes, traceStore.baseUri(), this.progress);
-			this.out.println("  Console: " + console.uri() + "  (the cluster, groups and lag, live; actions)");
+			return List.of(Console.start(this.options.consolePort(), processes, traceStore.baseUri(), this.progress)
+				.uri()
+				.toString(), "live: brokers, partitions, groups and lag, an order's journey; actions");
 		}
 		catch (IllegalStateException ex) {
-			this.out.println("  No console: " + ex.getMessage());
+			return List.of("none", ex.getMessage());
 		}
 	}
 
@@ -234,7 +234,7 @@ final class Launcher {
 		return running.size();
 	}
 
-	private void printSummary(LocalCluster cluster, Stack stack, TraceStore traceStore) {
+	private void printSummary(LocalCluster cluster, Stack stack, TraceStore traceStore, List<String> console) {
 		TextTable table = new TextTable();
 		table.row("kafka", cluster.bootstrapServers(), "3 nodes, each broker + controller");
 		cluster.security()
@@ -247,6 +247,9 @@ final class Launcher {
 		}
 		if (traceStore != null) {
 			table.row("zipkin", traceStore.uiUri(), "pid " + traceStore.pid() + ", every order's trace");
+		}
+		if (console != null) {
+			table.row("console", console.get(0), console.get(1));
 		}
 		table.row("data", this.options.dataDirectory().resolve("kafka"), "node-1, node-2, node-3");
 		table.row("logs", logDirectory(), "kafka-node-N.log, <service>.log");

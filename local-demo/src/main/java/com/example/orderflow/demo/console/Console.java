@@ -48,7 +48,19 @@ public final class Console implements AutoCloseable {
 	/** The console's port unless moved: the one below the services' (8081-8086). */
 	public static final int DEFAULT_PORT = 8080;
 
+	/**
+	 * How often each part of the view is read, and a view sent even if nothing changed.
+	 */
 	private static final Duration EVERY = Duration.ofSeconds(1);
+
+	/**
+	 * The topology (nodes, leaders, ISR) is read more often: a killed broker's leaders
+	 * move within seconds, and that is what a learner watches for.
+	 */
+	private static final Duration TOPOLOGY_EVERY = Duration.ofMillis(250);
+
+	/** How soon a changed reading reaches the page. */
+	private static final Duration SEND_CHANGES_EVERY = Duration.ofMillis(250);
 
 	private static final String STATIC = "static/";
 
@@ -88,6 +100,11 @@ public final class Console implements AutoCloseable {
 
 	private volatile String latest = "{}";
 
+	/** What the last view sent held, and when it was sent (the tick's thread only). */
+	private long sentChanges = -1;
+
+	private long sentAt;
+
 	private Console(HttpServer server, SystemProcesses processes, URI traceStore, Consumer<String> progress) {
 		this.server = server;
 		this.progress = progress;
@@ -124,12 +141,14 @@ public final class Console implements AutoCloseable {
 		server.setExecutor(console.requests);
 		server.createContext("/", console::handle);
 		server.start();
-		for (Runnable part : List.<Runnable>of(console.reader::refreshTopology, console.reader::refreshGroups,
-				console.reader::refreshServices)) {
+		console.ticks.scheduleWithFixedDelay(() -> console.whileListened(console.reader::refreshTopology), 0,
+				TOPOLOGY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+		for (Runnable part : List.<Runnable>of(console.reader::refreshGroups, console.reader::refreshServices)) {
 			console.ticks.scheduleWithFixedDelay(() -> console.whileListened(part), 0, EVERY.toMillis(),
 					TimeUnit.MILLISECONDS);
 		}
-		console.ticks.scheduleAtFixedRate(console::tick, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+		console.ticks.scheduleAtFixedRate(console::tick, SEND_CHANGES_EVERY.toMillis(), SEND_CHANGES_EVERY.toMillis(),
+				TimeUnit.MILLISECONDS);
 		return console;
 	}
 
@@ -218,11 +237,18 @@ public final class Console implements AutoCloseable {
 		}
 	}
 
-	/** Sends the latest reading of every part to every page that listens. */
+	/**
+	 * Sends the latest reading of every part to every page that listens: as soon as one
+	 * changed, else once a second.
+	 */
 	private void tick() {
-		if (this.listeners.isEmpty()) {
+		long changes = this.reader.changes();
+		long now = System.nanoTime();
+		if (this.listeners.isEmpty() || (changes == this.sentChanges && now - this.sentAt < EVERY.toNanos())) {
 			return;
 		}
+		this.sentChanges = changes;
+		this.sentAt = now;
 		this.latest = ServiceEndpoints.JSON.writeValueAsString(this.reader.view());
 		byte[] event = event(this.latest);
 		for (OutputStream out : this.listeners) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -66,6 +67,9 @@ final class ConsoleReader {
 	private final Supplier<LoadView> load;
 
 	private final ServiceEndpoints endpoints = new ServiceEndpoints();
+
+	/** Counts the readings that changed something the page draws. */
+	private final AtomicLong changes = new AtomicLong();
 
 	private final AtomicReference<Part<Topology>> topology = new AtomicReference<>(
 			new Part<>(new Topology(null, Map.of()), null));
@@ -124,20 +128,20 @@ final class ConsoleReader {
 				sizes = this.topology.get().value().sizes();
 				problem = "retry and dead-letter sizes: " + ex.getMessage();
 			}
-			this.topology.set(new Part<>(new Topology(snapshot, sizes), problem));
+			update(this.topology, new Part<>(new Topology(snapshot, sizes), problem));
 		}
 		catch (RuntimeException ex) {
-			this.topology.set(this.topology.get().failed("cluster: " + ex.getMessage()));
+			update(this.topology, this.topology.get().failed("cluster: " + ex.getMessage()));
 		}
 	}
 
 	/** Reads the consumer groups on {@code orders}. */
 	void refreshGroups() {
 		try {
-			this.groups.set(new Part<>(ClusterStatus.readGroups(this.admin, ADMIN_TIMEOUT), null));
+			update(this.groups, new Part<>(ClusterStatus.readGroups(this.admin, ADMIN_TIMEOUT), null));
 		}
 		catch (RuntimeException ex) {
-			this.groups.set(this.groups.get().failed("groups: " + ex.getMessage()));
+			update(this.groups, this.groups.get().failed("groups: " + ex.getMessage()));
 		}
 	}
 
@@ -192,7 +196,21 @@ final class ConsoleReader {
 		Map<String, List<Map<String, Object>>> parked = new LinkedHashMap<>();
 		deadLetters.forEach((group, answer) -> parked.put(group,
 				answer.join().map(ConsoleReader::parkedRecords).orElse(List.of())));
-		this.services.set(new Part<>(new Services(views, blueGreen, parked), null));
+		update(this.services, new Part<>(new Services(views, blueGreen, parked), null));
+	}
+
+	private <T> void update(AtomicReference<Part<T>> part, Part<T> reading) {
+		if (!reading.equals(part.getAndSet(reading))) {
+			this.changes.incrementAndGet();
+		}
+	}
+
+	/**
+	 * How many readings changed what the page draws so far: the console sends a new view
+	 * as soon as this moves.
+	 */
+	long changes() {
+		return this.changes.get();
 	}
 
 	/** The latest reading of every part, as one view. */
