@@ -35,8 +35,9 @@ import tools.jackson.databind.JsonNode;
  * dead-letter topics, blue/green and one order's journey, and acts on the system.
  * <ul>
  * <li>{@code GET /} the page, its script and style (static, no build step);</li>
- * <li>{@code GET /events} a server-sent event with the whole {@link ConsoleView} once a
- * second, read only while a page listens;</li>
+ * <li>{@code GET /events} a server-sent event with the whole {@link ConsoleView} as soon
+ * as a reading changes, at least once a second; the system is read only while a page
+ * listens;</li>
  * <li>{@code GET /api/state} the latest view, {@code GET /api/journey?orderId=} an
  * order's records;</li>
  * <li>{@code POST /api/actions/<name>} an action ({@link ConsoleActions}), from the
@@ -44,9 +45,6 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  */
 public final class Console implements AutoCloseable {
-
-	/** The console's port unless moved: the one below the services' (8081-8086). */
-	public static final int DEFAULT_PORT = 8080;
 
 	/**
 	 * How often each part of the view is read, and a view sent even if nothing changed.

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the console's page draws, once a second: the JSON of each server-sent event. A
- * plain value, read by {@link ConsoleReader}; the page's script is its only other reader.
+ * What the console's page draws: the JSON of each server-sent event, sent when a reading
+ * changes and at least once a second. A plain value, read by {@link ConsoleReader}; the
+ * page's script is its only other reader.
  *
  * @param at when it was read (epoch milliseconds)
  * @param bootstrapServers the cluster's address

@@ -1,4 +1,4 @@
-// The orderflow console: draws each server-sent view (GET /events, once a second) and
+// The orderflow console: draws each server-sent view (GET /events: each change, at least once a second) and
 // posts the actions (POST /api/actions/<name>). Everything shown comes from the view's
 // JSON, written into the page as text, never as markup.
 'use strict';
