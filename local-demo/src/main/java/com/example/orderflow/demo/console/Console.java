@@ -206,6 +206,13 @@ public final class Console implements AutoCloseable {
 		exchange.getResponseHeaders().set("Cache-Control", "no-store");
 		exchange.sendResponseHeaders(200, 0);
 		OutputStream out = exchange.getResponseBody();
+		if (this.listeners.isEmpty()) {
+			// Nobody listened, so nothing was read: the first view is read now, whole.
+			this.reader.refreshTopology();
+			this.reader.refreshGroups();
+			this.reader.refreshServices();
+			this.latest = ServiceEndpoints.JSON.writeValueAsString(this.reader.view());
+		}
 		out.write(event(this.latest));
 		out.flush();
 		this.listeners.add(out);

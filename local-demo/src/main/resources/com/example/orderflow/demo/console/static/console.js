@@ -167,6 +167,8 @@ function formBody(form) {
 
 function journey(orderId) {
   document.getElementById('journey-order').value = orderId;
+  // A journey's address can be kept and shared: /#journey=<orderId> opens it.
+  history.replaceState(null, '', '#journey=' + encodeURIComponent(orderId));
   replace('journey', el('p', { class: 'muted', text: 'reading the records of ' + orderId + ' …' }));
   fetch('/api/journey?orderId=' + encodeURIComponent(orderId))
     .then((response) => response.json())
@@ -222,6 +224,8 @@ function wire() {
       journey(link.dataset.journey);
     }
   });
+  const linked = /^#journey=(.+)$/.exec(location.hash);
+  if (linked) journey(decodeURIComponent(linked[1]));
   const connection = document.getElementById('connection');
   const events = new EventSource('/events');
   events.onopen = () => { connection.dataset.state = 'live'; connection.textContent = 'live'; };
