@@ -11,6 +11,12 @@ import java.util.stream.Collectors;
  */
 public final class EventTypes {
 
+	/**
+	 * The header that carries a record's type id: spring-kafka's JSON type header,
+	 * written by every producer here with the ids below.
+	 */
+	public static final String HEADER = "__TypeId__";
+
 	public static final String ORDER_CREATED = "order-created";
 
 	public static final String ORDER_CANCELLED = "order-cancelled";

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import com.example.orderflow.demo.status.TextTable;
 import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.EventTypes;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,7 +51,7 @@ final class SampleOrders {
 	private static final Pattern ORDER_ID = Pattern.compile("\"orderId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
 
 	/** The header with the logical type id of each record ({@code invoice-issued}). */
-	private static final String TYPE_HEADER = "__TypeId__";
+	private static final String TYPE_HEADER = EventTypes.HEADER;
 
 	/**
 	 * After the first result of each order, how long to wait for the follow-ups of

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.EventTypes;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,8 +33,6 @@ import org.apache.kafka.common.utils.Utils;
  * once with {@code read_committed} to know what committed.
  */
 final class OrderJourney {
-
-	private static final String TYPE_HEADER = "__TypeId__";
 
 	private static final String TRACEPARENT = "traceparent";
 
@@ -167,7 +166,7 @@ final class OrderJourney {
 	}
 
 	private static String type(ConsumerRecord<String, byte[]> record) {
-		Header type = record.headers().lastHeader(TYPE_HEADER);
+		Header type = record.headers().lastHeader(EventTypes.HEADER);
 		return (type != null) ? new String(type.value(), StandardCharsets.UTF_8) : "?";
 	}
 

@@ -3,6 +3,7 @@ package com.example.orderflow.demo.drill;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
+import com.example.orderflow.events.EventTypes;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -13,7 +14,7 @@ import org.apache.kafka.common.header.Headers;
 final class RecordHeaders {
 
 	/** The logical type id of each record (as {@code EventTypes} names it). */
-	static final String TYPE = "__TypeId__";
+	static final String TYPE = EventTypes.HEADER;
 
 	// orderflow's failure-path headers (kafka-support's OrderflowHeaders) and
 	// spring-kafka's dead-letter headers, by name: the launcher has neither on its

@@ -14,6 +14,7 @@ import com.example.orderflow.demo.drill.OrderLoad;
 import com.example.orderflow.demo.drill.OrdersClient;
 import com.example.orderflow.demo.drill.OutputLedger;
 import com.example.orderflow.demo.status.TextTable;
+import com.example.orderflow.events.EventTypes;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -93,7 +94,7 @@ final class KeysStep implements TourStep {
 	}
 
 	static String type(ConsumerRecord<String, byte[]> record) {
-		Header type = record.headers().lastHeader("__TypeId__");
+		Header type = record.headers().lastHeader(EventTypes.HEADER);
 		return (type != null) ? new String(type.value(), StandardCharsets.UTF_8) : "?";
 	}
 
