@@ -129,12 +129,15 @@ final class ConsolePage implements AutoCloseable {
 	}
 
 	/**
-	 * Clicks the first element that matches a CSS selector, once the page has drawn one
-	 * (the page redraws what the view holds every second).
+	 * Clicks the first element that matches a CSS selector, once the page has drawn one.
+	 * Found and clicked in one script: the page redraws what changed in the view, and an
+	 * element found in one call may be replaced before the next.
 	 */
 	void click(String selector) {
-		await(selector, Duration.ofSeconds(10), () -> !this.driver.findElements(By.cssSelector(selector)).isEmpty());
-		this.driver.findElement(By.cssSelector(selector)).click();
+		String quoted = selector.replace("\\", "\\\\").replace("'", "\\'");
+		await(selector, Duration.ofSeconds(10),
+				() -> Boolean.TRUE.equals(script("const element = document" + ".querySelector('" + quoted
+						+ "'); if (element === null) return false; element.click(); return true")));
 	}
 
 	/**

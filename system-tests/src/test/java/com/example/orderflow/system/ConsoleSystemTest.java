@@ -18,7 +18,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,11 +47,18 @@ class ConsoleSystemTest {
 
 	private static Admin admin;
 
-	@BeforeAll
-	static void openTheConsole(RunningSystem shared) {
-		system = shared;
-		page = ConsolePage.open(system.consoleUri());
-		admin = Admin.create(system.clientProperties());
+	/**
+	 * The page of the system this test is given: a new one if an earlier test left the
+	 * shared system changed and got it replaced.
+	 */
+	@BeforeEach
+	void openTheConsole(RunningSystem shared) {
+		if (shared != system) {
+			closeTheConsole();
+			system = shared;
+			page = ConsolePage.open(system.consoleUri());
+			admin = Admin.create(system.clientProperties());
+		}
 	}
 
 	@AfterEach
@@ -63,9 +70,11 @@ class ConsoleSystemTest {
 	static void closeTheConsole() {
 		if (page != null) {
 			page.close();
+			page = null;
 		}
 		if (admin != null) {
 			admin.close(Duration.ofSeconds(5));
+			admin = null;
 		}
 	}
 

@@ -57,6 +57,9 @@ public final class Console implements AutoCloseable {
 	 */
 	private static final Duration TOPOLOGY_EVERY = Duration.ofMillis(250);
 
+	/** The groups: who owns which partition moves in a rebalance, watched as closely. */
+	private static final Duration GROUPS_EVERY = Duration.ofMillis(500);
+
 	/** How soon a changed reading reaches the page. */
 	private static final Duration SEND_CHANGES_EVERY = Duration.ofMillis(250);
 
@@ -141,10 +144,10 @@ public final class Console implements AutoCloseable {
 		server.start();
 		console.ticks.scheduleWithFixedDelay(() -> console.whileListened(console.reader::refreshTopology), 0,
 				TOPOLOGY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-		for (Runnable part : List.<Runnable>of(console.reader::refreshGroups, console.reader::refreshServices)) {
-			console.ticks.scheduleWithFixedDelay(() -> console.whileListened(part), 0, EVERY.toMillis(),
-					TimeUnit.MILLISECONDS);
-		}
+		console.ticks.scheduleWithFixedDelay(() -> console.whileListened(console.reader::refreshGroups), 0,
+				GROUPS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+		console.ticks.scheduleWithFixedDelay(() -> console.whileListened(console.reader::refreshServices), 0,
+				EVERY.toMillis(), TimeUnit.MILLISECONDS);
 		console.ticks.scheduleAtFixedRate(console::tick, SEND_CHANGES_EVERY.toMillis(), SEND_CHANGES_EVERY.toMillis(),
 				TimeUnit.MILLISECONDS);
 		return console;

@@ -119,16 +119,17 @@ final class ConsoleReader {
 	void refreshTopology() {
 		try {
 			ClusterSnapshot snapshot = ClusterStatus.readTopology(this.admin, this.bootstrapServers, ADMIN_TIMEOUT);
-			Map<String, Long> sizes;
-			String problem = null;
+			Map<String, Long> lastSizes = this.topology.get().value().sizes();
+			// Leaders first: the sizes ask each partition's leader, which a failover
+			// moves.
+			update(this.topology, new Part<>(new Topology(snapshot, lastSizes), null));
 			try {
-				sizes = sizes(snapshot);
+				update(this.topology, new Part<>(new Topology(snapshot, sizes(snapshot)), null));
 			}
 			catch (RuntimeException ex) {
-				sizes = this.topology.get().value().sizes();
-				problem = "retry and dead-letter sizes: " + ex.getMessage();
+				update(this.topology, new Part<>(new Topology(snapshot, lastSizes),
+						"retry and dead-letter sizes: " + ex.getMessage()));
 			}
-			update(this.topology, new Part<>(new Topology(snapshot, sizes), problem));
 		}
 		catch (RuntimeException ex) {
 			update(this.topology, this.topology.get().failed("cluster: " + ex.getMessage()));

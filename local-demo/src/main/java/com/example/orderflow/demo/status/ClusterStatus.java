@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -342,11 +343,12 @@ public final class ClusterStatus {
 				return List.of();
 			}
 			Map<String, ConsumerGroupDescription> descriptions = get(this.admin.describeConsumerGroups(groupIds).all());
-			Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new TreeMap<>();
-			for (String groupId : groupIds) {
-				committed.put(groupId,
-						get(this.admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()));
-			}
+			// Every group's offsets in one request per coordinator, not one round trip
+			// per group.
+			Map<String, ListConsumerGroupOffsetsSpec> specs = new TreeMap<>();
+			groupIds.forEach((groupId) -> specs.put(groupId, new ListConsumerGroupOffsetsSpec()));
+			Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new TreeMap<>(
+					get(this.admin.listConsumerGroupOffsets(specs).all()));
 			Map<Integer, Long> ends = logEndOffsets(topic);
 			List<GroupState> groups = new ArrayList<>();
 			for (String groupId : groupIds) {

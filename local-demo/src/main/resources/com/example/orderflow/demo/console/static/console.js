@@ -31,6 +31,15 @@ function replace(id, ...children) {
 
 let lastGood = null;
 
+const drawn = {};
+
+function changed(section, value) {
+  const json = JSON.stringify(value === undefined ? null : value);
+  if (drawn[section] === json) return false;
+  drawn[section] = json;
+  return true;
+}
+
 function render(view) {
   document.getElementById('updated').textContent = 'updated ' + new Date(view.at).toLocaleTimeString();
   const problem = document.getElementById('problem');
@@ -40,11 +49,13 @@ function render(view) {
   const cluster = (view.nodes && view.nodes.length) ? view : (lastGood || view);
   if (view.nodes && view.nodes.length) lastGood = view;
   document.getElementById('bootstrap').textContent = view.bootstrapServers || '';
-  renderNodes(cluster.nodes || []);
-  renderTopics(cluster.topics || [], (cluster.nodes || []).map((node) => node.id));
-  renderGroups(cluster.groups || []);
-  renderBlueGreen(view.blueGreen);
-  renderServices(view.services || []);
+  // Each section is drawn again only when its part of the view changed: a button the
+  // user is about to click stays where it is.
+  if (changed('nodes', cluster.nodes)) renderNodes(cluster.nodes || []);
+  if (changed('topics', [cluster.topics, cluster.nodes])) renderTopics(cluster.topics || [], (cluster.nodes || []).map((node) => node.id));
+  if (changed('groups', cluster.groups)) renderGroups(cluster.groups || []);
+  if (changed('blueGreen', view.blueGreen)) renderBlueGreen(view.blueGreen);
+  if (changed('services', view.services)) renderServices(view.services || []);
   const load = view.load || {};
   document.getElementById('load-status').textContent = load.running ? 'running: ' + load.last : (load.last || '');
 }
