@@ -105,7 +105,10 @@ function renderGroups(groups) {
         title: 'committed ' + partition.committed + ', log end ' + partition.end
       },
       el('div', { class: 'bar', style: 'height:' + Math.round(40 * Math.max(0, partition.lag) / most) + 'px' }),
-      'p' + partition.partition, el('br'), 'lag ' + (partition.lag < 0 ? '-' : partition.lag)))),
+      el('b', { text: 'p' + partition.partition }), el('br'),
+      'at ' + (partition.committed < 0 ? '-' : partition.committed), el('br'),
+      'end ' + partition.end, el('br'),
+      'lag ' + (partition.lag < 0 ? '-' : partition.lag)))),
       el('div', { class: 'side-topics' },
         group.retryTopics.map((topic) => el('span', { 'data-topic': topic.topic, 'data-offsets': topic.offsets, text: shortTopic(topic.topic) + ': ' + topic.offsets + ' · ' })),
         el('span', { class: 'dlt', 'data-topic': group.deadLetterTopic.topic, 'data-offsets': group.deadLetterTopic.offsets,
