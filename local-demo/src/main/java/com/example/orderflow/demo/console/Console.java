@@ -211,10 +211,7 @@ public final class Console implements AutoCloseable {
 		OutputStream out = exchange.getResponseBody();
 		if (this.listeners.isEmpty()) {
 			// Nobody listened, so nothing was read: the first view is read now, whole.
-			this.reader.refreshTopology();
-			this.reader.refreshGroups();
-			this.reader.refreshServices();
-			this.latest = ServiceEndpoints.JSON.writeValueAsString(this.reader.view());
+			this.latest = ServiceEndpoints.JSON.writeValueAsString(this.reader.readNow());
 		}
 		out.write(event(this.latest));
 		out.flush();
@@ -279,10 +276,7 @@ public final class Console implements AutoCloseable {
 
 	/** The whole view read now, for a client that does not listen ({@code curl}). */
 	private void state(HttpExchange exchange) throws IOException {
-		this.reader.refreshTopology();
-		this.reader.refreshGroups();
-		this.reader.refreshServices();
-		send(exchange, 200, "application/json", ServiceEndpoints.JSON.writeValueAsString(this.reader.view()));
+		send(exchange, 200, "application/json", ServiceEndpoints.JSON.writeValueAsString(this.reader.readNow()));
 	}
 
 	private void journey(HttpExchange exchange) throws IOException {

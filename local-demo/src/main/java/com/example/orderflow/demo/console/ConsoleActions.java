@@ -191,7 +191,8 @@ final class ConsoleActions {
 		long deadline = killed + LEADERS_MOVED.toNanos();
 		while (System.nanoTime() < deadline) {
 			try {
-				ClusterSnapshot snapshot = ClusterStatus.read(this.admin, this.bootstrapServers, Duration.ofSeconds(3));
+				ClusterSnapshot snapshot = ClusterStatus.readTopology(this.admin, this.bootstrapServers,
+						Duration.ofSeconds(3));
 				boolean moved = snapshot.brokers().stream().noneMatch((broker) -> broker.id() == node)
 						&& mainPartitions(snapshot).noneMatch((partition) -> partition.leader() == node);
 				if (moved) {
@@ -210,7 +211,7 @@ final class ConsoleActions {
 
 	private Result startBroker(int node) {
 		ControlChannel.execute("start-broker " + node, this.processes);
-		ClusterSnapshot snapshot = ClusterStatus.read(this.admin, this.bootstrapServers, Duration.ofSeconds(5));
+		ClusterSnapshot snapshot = ClusterStatus.readTopology(this.admin, this.bootstrapServers, Duration.ofSeconds(5));
 		long behind = mainPartitions(snapshot).filter((partition) -> !partition.isr().contains(node)).count();
 		return Result.done("node %d started and registered; %s".formatted(node,
 				(behind == 0) ? "back in every ISR" : behind + " partitions to catch up before it is in their ISR"),

@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -28,6 +25,7 @@ import com.example.orderflow.demo.console.ConsoleView.PartitionView;
 import com.example.orderflow.demo.console.ConsoleView.ServiceView;
 import com.example.orderflow.demo.console.ConsoleView.TopicSize;
 import com.example.orderflow.demo.console.ConsoleView.TopicView;
+import com.example.orderflow.demo.drill.BillingLiveWriter;
 import com.example.orderflow.demo.drill.SystemProcesses;
 import com.example.orderflow.demo.status.ClusterSnapshot;
 import com.example.orderflow.demo.status.ClusterSnapshot.Broker;
@@ -36,9 +34,6 @@ import com.example.orderflow.demo.status.ClusterSnapshot.TopicState;
 import com.example.orderflow.demo.status.ClusterStatus;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -124,7 +119,10 @@ final class ConsoleReader {
 			// moves.
 			update(this.topology, new Part<>(new Topology(snapshot, lastSizes), null));
 			try {
-				update(this.topology, new Part<>(new Topology(snapshot, sizes(snapshot)), null));
+				update(this.topology,
+						new Part<>(new Topology(snapshot,
+								ClusterStatus.readSizes(this.admin, snapshot, Topics.ORDERS + "-", ADMIN_TIMEOUT)),
+								null));
 			}
 			catch (RuntimeException ex) {
 				update(this.topology, new Part<>(new Topology(snapshot, lastSizes),
@@ -168,14 +166,13 @@ final class ConsoleReader {
 		CompletableFuture<Optional<JsonNode>> comparison = ask(instances, Stack.BILLING_V2,
 				"/admin/billing/comparison");
 		CompletableFuture<Optional<JsonNode>> liveWriter = ask(instances, Stack.BILLING, "/admin/billing/live-writer");
+		Map<String, Long> sizes = this.topology.get().value().sizes();
 		Map<String, CompletableFuture<Optional<JsonNode>>> deadLetters = new LinkedHashMap<>();
-		this.topology.get().value().sizes().forEach((topic, offsets) -> {
-			for (String group : instances.keySet()) {
-				if (offsets > 0 && topic.equals(Topics.deadLetter(group))) {
-					deadLetters.put(group, ask(instances, group, "/admin/dead-letters"));
-				}
+		for (String group : instances.keySet()) {
+			if (sizes.getOrDefault(Topics.deadLetter(group), 0L) > 0) {
+				deadLetters.put(group, ask(instances, group, "/admin/dead-letters"));
 			}
-		});
+		}
 		List<ServiceView> views = new ArrayList<>();
 		instances.forEach((service, names) -> {
 			if (!names.isEmpty()) {
@@ -198,6 +195,17 @@ final class ConsoleReader {
 		deadLetters.forEach((group, answer) -> parked.put(group,
 				answer.join().map(ConsoleReader::parkedRecords).orElse(List.of())));
 		update(this.services, new Part<>(new Services(views, blueGreen, parked), null));
+	}
+
+	/**
+	 * Every part read now, in this thread: for a reader that cannot wait for the next
+	 * tick.
+	 */
+	ConsoleView readNow() {
+		refreshTopology();
+		refreshGroups();
+		refreshServices();
+		return view();
 	}
 
 	private <T> void update(AtomicReference<Part<T>> part, Part<T> reading) {
@@ -319,57 +327,14 @@ final class ConsoleReader {
 
 	private static Map<String, Long> counts(JsonNode comparison) {
 		Map<String, Long> counts = new LinkedHashMap<>();
-		for (String field : List.of("match", "mismatch", "missingInV1", "missingInV2", "pending")) {
+		for (String field : BillingLiveWriter.COUNTS) {
 			counts.put(field, comparison.path(field).asLong());
 		}
 		return counts;
 	}
 
-	/**
-	 * Offsets held by every retry and dead-letter topic (end minus start, summed over
-	 * partitions), by topic.
-	 */
-	private Map<String, Long> sizes(ClusterSnapshot snapshot) {
-		Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-		snapshot.topics()
-			.stream()
-			.filter((topic) -> topic.name().startsWith(Topics.ORDERS + "-"))
-			.forEach((topic) -> topic.partitions().forEach((partition) -> {
-				TopicPartition coordinates = new TopicPartition(topic.name(), partition.partition());
-				earliest.put(coordinates, OffsetSpec.earliest());
-				latest.put(coordinates, OffsetSpec.latest());
-			}));
-		Map<String, Long> sizes = new HashMap<>();
-		if (latest.isEmpty()) {
-			return sizes;
-		}
-		Map<TopicPartition, ListOffsetsResultInfo> starts = get(this.admin.listOffsets(earliest).all());
-		get(this.admin.listOffsets(latest).all()).forEach((partition, end) -> {
-			long start = Optional.ofNullable(starts.get(partition)).map(ListOffsetsResultInfo::offset).orElse(0L);
-			sizes.merge(partition.topic(), Math.max(0, end.offset() - start), Long::sum);
-		});
-		return sizes;
-	}
-
 	private URI uri(String instance, String path) {
 		return this.processes.serviceUri(instance).resolve(path);
-	}
-
-	private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
-		try {
-			return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("no answer within " + ADMIN_TIMEOUT.toSeconds() + " s", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
 	}
 
 }

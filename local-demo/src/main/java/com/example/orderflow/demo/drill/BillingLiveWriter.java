@@ -25,6 +25,9 @@ public final class BillingLiveWriter {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** The counts of the comparison's report, each a number. */
+	public static final List<String> COUNTS = List.of("match", "mismatch", "missingInV1", "missingInV2", "pending");
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private final URI billing;
@@ -52,7 +55,7 @@ public final class BillingLiveWriter {
 					"GET %s answered %d: %s".formatted(uri, response.statusCode(), response.body()));
 		}
 		JsonNode report = json(response.body());
-		for (String field : List.of("match", "mismatch", "missingInV1", "missingInV2", "pending")) {
+		for (String field : COUNTS) {
 			if (!report.path(field).isNumber()) {
 				throw new IllegalStateException("GET " + uri + " has no number " + field + ": " + response.body());
 			}

@@ -95,6 +95,35 @@ public final class ClusterStatus {
 		return new Reader(admin, timeout).groupsOn(Topics.ORDERS);
 	}
 
+	/**
+	 * The offsets each topic whose name starts with {@code prefix} holds (end minus
+	 * start, summed over its partitions): records and transaction markers.
+	 */
+	public static Map<String, Long> readSizes(Admin admin, ClusterSnapshot snapshot, String prefix, Duration timeout) {
+		Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		snapshot.topics()
+			.stream()
+			.filter((topic) -> topic.name().startsWith(prefix))
+			.forEach((topic) -> topic.partitions().forEach((partition) -> {
+				TopicPartition coordinates = new TopicPartition(topic.name(), partition.partition());
+				earliest.put(coordinates, OffsetSpec.earliest());
+				latest.put(coordinates, OffsetSpec.latest());
+			}));
+		Map<String, Long> sizes = new HashMap<>();
+		if (latest.isEmpty()) {
+			return sizes;
+		}
+		Reader reader = new Reader(admin, timeout);
+		Map<TopicPartition, ListOffsetsResultInfo> starts = reader.get(admin.listOffsets(earliest).all());
+		reader.get(admin.listOffsets(latest).all()).forEach((partition, end) -> {
+			ListOffsetsResultInfo start = starts.get(partition);
+			sizes.merge(partition.topic(), Math.max(0, end.offset() - ((start != null) ? start.offset() : 0)),
+					Long::sum);
+		});
+		return sizes;
+	}
+
 	/** The snapshot as text for a terminal; the same snapshot gives the same text. */
 	public static String render(ClusterSnapshot snapshot) {
 		StringBuilder text = new StringBuilder();
