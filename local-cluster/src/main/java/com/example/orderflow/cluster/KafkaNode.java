@@ -1,7 +1,6 @@
 package com.example.orderflow.cluster;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -136,6 +134,9 @@ final class KafkaNode {
 				auto.create.topics.enable=false
 				# A consumer that joins rebalances at once: the demo and the tests wait less.
 				group.initial.rebalance.delay.ms=0
+				# Groups on the consumer rebalance protocol (KIP-848) and share groups (KIP-932)
+				# take their timeouts from the broker: see LocalCluster.GROUP_TIMEOUTS.
+				%s
 
 				# A killed node is fenced after 3 s instead of 9 s, so producers stall less.
 				broker.session.timeout.ms=3000
@@ -154,7 +155,7 @@ final class KafkaNode {
 				log.retention.hours=24
 				log.retention.check.interval.ms=60000
 				""".formatted(this.id, voters, listeners,
-				dataDirectory().toAbsolutePath().toString().replace('\\', '/'));
+				dataDirectory().toAbsolutePath().toString().replace('\\', '/'), groupTimeouts());
 		try {
 			Files.createDirectories(dataDirectory());
 			Files.writeString(propertiesFile(), configuration, StandardCharsets.UTF_8);
@@ -166,6 +167,13 @@ final class KafkaNode {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write " + propertiesFile(), ex);
 		}
+	}
+
+	private static String groupTimeouts() {
+		return LocalCluster.GROUP_TIMEOUTS.entrySet()
+			.stream()
+			.map((setting) -> setting.getKey() + "=" + setting.getValue())
+			.collect(Collectors.joining("\n"));
 	}
 
 	/**
@@ -279,14 +287,6 @@ final class KafkaNode {
 	void stop(Duration grace) {
 		handle().ifPresent((handle) -> Termination.together(List.of(handle), grace));
 		pidFile().delete();
-	}
-
-	static String classpathOf(String classpath) {
-		// Absolute entries: the child may run in another working directory.
-		return Arrays.stream(classpath.split(File.pathSeparator))
-			.filter((entry) -> !entry.isBlank())
-			.map((entry) -> Path.of(entry).toAbsolutePath().toString())
-			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 }

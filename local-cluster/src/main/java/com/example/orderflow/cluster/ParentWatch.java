@@ -1,10 +1,13 @@
 package com.example.orderflow.cluster;
 
+import java.io.File;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Runs another main class, and ends this JVM when the launcher that started it is gone.
@@ -23,6 +26,17 @@ public final class ParentWatch {
 	private static final Duration GRACE = Duration.ofSeconds(20);
 
 	private ParentWatch() {
+	}
+
+	/**
+	 * This JVM's classpath with absolute entries, for a child that runs one of its main
+	 * classes (the child may run in another working directory).
+	 */
+	public static String childClasspath() {
+		return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !entry.isBlank())
+			.map((entry) -> Path.of(entry).toAbsolutePath().toString())
+			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 	public static void main(String[] args) throws Throwable {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -262,6 +263,9 @@ class ComposeFileTests {
 				.containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", LocalCluster.MIN_INSYNC_REPLICAS)
 				.containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
 				.containsEntry("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", 0);
+			LocalCluster.GROUP_TIMEOUTS.forEach((setting, value) -> assertThat(environment)
+				.as("%s's %s, as the local cluster's", broker, setting)
+				.containsEntry("KAFKA_" + setting.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.parseInt(value)));
 			voters.add(String.valueOf(environment.get("KAFKA_CONTROLLER_QUORUM_VOTERS")));
 		});
 		assertThat(voters).as("one quorum: every node names the same voters").hasSize(1);

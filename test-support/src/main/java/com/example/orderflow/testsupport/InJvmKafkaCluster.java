@@ -51,6 +51,12 @@ final class InJvmKafkaCluster {
 				.setConfigProp("transaction.state.log.replication.factor", "3")
 				.setConfigProp("transaction.state.log.min.isr", "2")
 				.setConfigProp("group.initial.rebalance.delay.ms", "0")
+				// As the local cluster: members on the consumer rebalance protocol are
+				// noticed gone after 10 s, not 45 s.
+				.setConfigProp("group.consumer.session.timeout.ms", "10000")
+				.setConfigProp("group.consumer.min.session.timeout.ms", "6000")
+				.setConfigProp("group.consumer.heartbeat.interval.ms", "1000")
+				.setConfigProp("group.consumer.min.heartbeat.interval.ms", "500")
 				.setConfigProp("auto.create.topics.enable", "false")
 				.setDeleteOnClose(true)
 				.build();
