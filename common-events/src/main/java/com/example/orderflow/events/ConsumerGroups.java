@@ -33,6 +33,22 @@ public final class ConsumerGroups {
 
 	public static final String NOTIFICATION = "notification-service";
 
+	/**
+	 * The tour's demo group on the classic rebalance protocol, reading
+	 * {@link Topics#ORDERS} in small member processes beside the services; not in
+	 * {@link #ALL}.
+	 */
+	public static final String PROTOCOL_CLASSIC = "protocol-classic";
+
+	/** As {@link #PROTOCOL_CLASSIC}, on the consumer rebalance protocol (KIP-848). */
+	public static final String PROTOCOL_CONSUMER = "protocol-consumer";
+
+	/**
+	 * The tour's share group (KIP-932) on {@link Topics#ORDERS}: members take records one
+	 * by one, more members than partitions; not a consumer group, not in {@link #ALL}.
+	 */
+	public static final String NOTIFICATION_DISPATCH = "notification-dispatch";
+
 	/** The groups that run in the default system; each receives every order event. */
 	public static final List<String> ALL = List.of(BILLING, BILLING_V2, SHIPPING, FRAUD, NOTIFICATION);
 

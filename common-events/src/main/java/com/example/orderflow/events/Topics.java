@@ -40,6 +40,24 @@ public final class Topics {
 	 */
 	public static final String BILLING_COMPARISON = "billing-comparison";
 
+	/**
+	 * Written by the tour's demo groups of the classic and the consumer rebalance
+	 * protocol ({@link ConsumerGroups#PROTOCOL_CLASSIC},
+	 * {@link ConsumerGroups#PROTOCOL_CONSUMER}): one output per order event each, never a
+	 * service's topic.
+	 */
+	public static final String PROTOCOL_CLASSIC_OUTPUTS = "protocol-classic-outputs";
+
+	/** See {@link #PROTOCOL_CLASSIC_OUTPUTS}. */
+	public static final String PROTOCOL_CONSUMER_OUTPUTS = "protocol-consumer-outputs";
+
+	/**
+	 * One record per delivery that a member of the share group
+	 * {@link ConsumerGroups#NOTIFICATION_DISPATCH} got: who, which record, its delivery
+	 * count and what the member did with it.
+	 */
+	public static final String NOTIFICATION_DISPATCHES = "notification-dispatches";
+
 	/** Partitions of every topic: enough for a group of up to six busy members. */
 	public static final int PARTITIONS = 6;
 
