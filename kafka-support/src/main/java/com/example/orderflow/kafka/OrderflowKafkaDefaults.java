@@ -98,6 +98,13 @@ public class OrderflowKafkaDefaults implements EnvironmentPostProcessor {
 		defaults.put("spring.kafka.consumer.isolation-level", "read_committed");
 		defaults.put("spring.kafka.consumer.enable-auto-commit", "false");
 		defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
+		// Every group on the rebalance protocol of KIP-848: the broker assigns, and
+		// incrementally (a member keeps its partitions while others move); the broker
+		// also
+		// sets the session timeout and heartbeat (group.consumer.*, 10 s and 1 s on the
+		// local cluster). orders-service's ownership group stays classic
+		// (OrderOwnership).
+		defaults.put("spring.kafka.consumer.properties.group.protocol", "consumer");
 		defaults.put("spring.kafka.consumer.key-deserializer",
 				"org.apache.kafka.common.serialization.StringDeserializer");
 		// Bytes that are not an event must reach the dead-letter topic, not stall the

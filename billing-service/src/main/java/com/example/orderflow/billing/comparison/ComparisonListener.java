@@ -52,7 +52,8 @@ class ComparisonListener {
 	}
 
 	/**
-	 * Takes a poll's invoices. The range assignor, named here because a container
+	 * Takes a poll's invoices. The broker's range assignor (the group is on the consumer
+	 * rebalance protocol, so the broker assigns), named here because a container
 	 * factory's consumer properties never reach its containers, gives each consumer the
 	 * same partition numbers of both topics: all of an order's invoices (see
 	 * {@link ComparisonConfiguration}).
@@ -60,8 +61,7 @@ class ComparisonListener {
 	@KafkaListener(id = ComparisonListener.ID, groupId = ConsumerGroups.BILLING_COMPARISON,
 			topics = { Topics.INVOICES, Topics.INVOICES_V2 },
 			containerFactory = ComparisonConfiguration.CONTAINER_FACTORY, autoStartup = "false", batch = "true",
-			properties = ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG
-					+ "=org.apache.kafka.clients.consumer.RangeAssignor")
+			properties = ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG + "=range")
 	void on(List<ConsumerRecord<String, Object>> invoices) {
 		InvoiceComparison.Poll poll = this.comparison.poll();
 		invoices.forEach((record) -> compare(record, poll));

@@ -18,14 +18,6 @@ import com.example.orderflow.cluster.service.Stack;
 /** The cluster and the services that this JVM started. */
 public final class LocalProcesses implements SystemProcesses {
 
-	/**
-	 * Arguments of every instance started by {@link #scale}: a member that is
-	 * {@code kill -9}ed leaves its group after 10 s instead of the default 45 s, so the
-	 * drill's rebalance is seen sooner. The default instance keeps the default.
-	 */
-	public static final List<String> SCALED_INSTANCE_ARGUMENTS = List
-		.of("--spring.kafka.consumer.properties.session.timeout.ms=10000");
-
 	private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
 	private static final int MAX_INSTANCES = 12;
@@ -122,8 +114,7 @@ public final class LocalProcesses implements SystemProcesses {
 			List<ServiceProcess> started = new ArrayList<>();
 			for (int number = 2; started.size() < count - running.size(); number++) {
 				if (!taken.contains(number)) {
-					started.add(this.stack.startInstance(service, number, portFor(service, number),
-							SCALED_INSTANCE_ARGUMENTS));
+					started.add(this.stack.startInstance(service, number, portFor(service, number), List.of()));
 				}
 			}
 			this.progress.accept("started %s, waiting until each is ready"

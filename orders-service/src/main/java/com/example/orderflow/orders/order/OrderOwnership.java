@@ -115,6 +115,11 @@ class OrderOwnership implements ApplicationRunner, DisposableBean {
 		config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
 				(int) this.properties.ownership().sessionTimeout().toMillis() / 4);
 		config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, OwnersAssignor.class.getName());
+		// Classic, unlike every other group: the owners' addresses travel in the
+		// assignment that this client-side assignor computes, and the consumer protocol
+		// of Kafka 4.3 assigns on the broker only (group.remote.assignor), with nothing
+		// of the members' own in it.
+		config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
 		// A stable instance id (the launcher's) makes the membership static: an instance
 		// started again after a crash takes its place, and its partitions, at once, and
 		// the crashed run's member is fenced.
