@@ -22,6 +22,7 @@ import com.example.orderflow.demo.drill.GroupAssignments;
 import com.example.orderflow.demo.drill.OrderLoad;
 import com.example.orderflow.demo.drill.OrdersRestartDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
+import com.example.orderflow.demo.groups.ProtocolDrill;
 import com.example.orderflow.demo.drill.SystemProcesses;
 import com.example.orderflow.demo.tour.Tour;
 import com.example.orderflow.demo.tour.TourContext;
@@ -269,7 +270,8 @@ public final class Demo {
 	}
 
 	/**
-	 * {@code drill <scale|broker|quorum|rolling|orders>}: a verified drill under load.
+	 * {@code drill <scale|broker|quorum|rolling|orders|protocols>}: a verified drill
+	 * under load.
 	 */
 	private int drill() {
 		List<String> arguments = positional();
@@ -285,7 +287,9 @@ public final class Demo {
 			case "quorum" -> brokers.quorumLoss();
 			case "rolling" -> brokers.rollingRestart();
 			case "orders" -> new OrdersRestartDrill(processes, rate, this.progress, this.out::print).run();
-			default -> throw new IllegalArgumentException("drill takes one of scale, broker, quorum, rolling, orders");
+			case "protocols" -> new ProtocolDrill(processes, rate, this.progress, this.out::print).run();
+			default -> throw new IllegalArgumentException(
+					"drill takes one of scale, broker, quorum, rolling, orders, protocols");
 		};
 		this.out.println();
 		this.out.print(report.render());

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * Reads a group's assignment from the cluster every 200 ms in the background, and keeps
  * every moment a partition of {@code orders} had two owners.
  */
-final class AssignmentWatch implements AutoCloseable {
+public final class AssignmentWatch implements AutoCloseable {
 
 	private static final Duration EVERY = Duration.ofMillis(200);
 
@@ -32,7 +32,7 @@ final class AssignmentWatch implements AutoCloseable {
 
 	private volatile boolean running = true;
 
-	AssignmentWatch(Map<String, Object> client, String group) {
+	public AssignmentWatch(Map<String, Object> client, String group) {
 		Map<String, Object> configuration = new HashMap<>(client);
 		configuration.put(AdminClientConfig.CLIENT_ID_CONFIG, "orderflow-drill-watch");
 		this.admin = Admin.create(configuration);
@@ -65,16 +65,16 @@ final class AssignmentWatch implements AutoCloseable {
 		}
 	}
 
-	int snapshots() {
+	public int snapshots() {
 		return this.snapshots.get();
 	}
 
 	/** Reads the cluster did not answer: a watch that only failed saw nothing. */
-	int failedReads() {
+	public int failedReads() {
 		return this.failedReads.get();
 	}
 
-	List<String> violations() {
+	public List<String> violations() {
 		synchronized (this.violations) {
 			return List.copyOf(this.violations);
 		}

@@ -74,6 +74,33 @@ public record GroupAssignments(String group, String state, List<Member> members)
 	}
 
 	/**
+	 * Waits until the group is stable with that many members (or any, with -1), every
+	 * partition owned, and the owners' shares as given.
+	 * @throws IllegalStateException with what was last seen, after the timeout
+	 */
+	public static GroupAssignments await(Admin admin, String group, int members, List<Integer> shares,
+			Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		GroupAssignments last = null;
+		while (System.nanoTime() < deadline) {
+			try {
+				last = read(admin, group);
+				if (last.isStable() && (members < 0 || last.members().size() == members) && last.unowned().isEmpty()
+						&& last.shares().equals(shares)) {
+					return last;
+				}
+			}
+			catch (RuntimeException ex) {
+				// The coordinator may be moving: ask again.
+			}
+			ClusterChecks.pause(Duration.ofMillis(100));
+		}
+		throw new IllegalStateException("group %s did not reach %s with %d members within %s; last seen: %s"
+			.formatted(group, shares, members, timeout, (last != null)
+					? last.state() + " " + last.members().size() + " members, shares " + last.shares() : "nothing"));
+	}
+
+	/**
 	 * How 6 partitions spread over n instances: [2, 2, 2] for 3, [1, 1, 1, 1, 1, 1] for 7
 	 * (the seventh owns none).
 	 */

@@ -33,7 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class OutputLedger implements AutoCloseable {
 
-	/** Each group that receives every order event, and the topic it answers on. */
+	/**
+	 * Each group that receives every order event, and the topic it answers on: the
+	 * services' and the tour's demo groups of {@code ProtocolDrill}.
+	 */
 	public static final Map<String, String> OUTPUT_OF_GROUP = outputs();
 
 	private static final Duration STILL_WAITING = Duration.ofSeconds(5);
@@ -61,7 +64,10 @@ public final class OutputLedger implements AutoCloseable {
 	}
 
 	private static Map<String, String> outputs() {
-		return ConsumerGroups.OUTPUT_TOPICS;
+		Map<String, String> outputs = new LinkedHashMap<>(ConsumerGroups.OUTPUT_TOPICS);
+		outputs.put(ConsumerGroups.PROTOCOL_CLASSIC, Topics.PROTOCOL_CLASSIC_OUTPUTS);
+		outputs.put(ConsumerGroups.PROTOCOL_CONSUMER, Topics.PROTOCOL_CONSUMER_OUTPUTS);
+		return Map.copyOf(outputs);
 	}
 
 	/**

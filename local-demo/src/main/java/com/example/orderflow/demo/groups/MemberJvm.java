@@ -91,6 +91,16 @@ public final class MemberJvm implements AutoCloseable {
 		return this.process.isAlive();
 	}
 
+	/** Its output so far. */
+	public List<String> log() {
+		try {
+			return Files.readAllLines(this.folder.resolve(this.name + ".log"), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return List.of();
+		}
+	}
+
 	/** The end of its output, for a report of what went wrong. */
 	public String logTail(int lines) {
 		return LogTail.of(this.folder.resolve(this.name + ".log"), lines);

@@ -9,6 +9,7 @@ import com.example.orderflow.demo.drill.BrokerDrills;
 import com.example.orderflow.demo.drill.DrillReport;
 import com.example.orderflow.demo.drill.FailureDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
+import com.example.orderflow.demo.groups.ProtocolDrill;
 import com.example.orderflow.demo.status.TextTable;
 
 /**
@@ -19,6 +20,12 @@ public final class Tour {
 
 	/** The service whose group the scaling steps scale. */
 	static final String SCALED = Stack.FRAUD;
+
+	/**
+	 * The load while the protocols are compared: several outputs per partition and
+	 * second, so that a pause of a few hundred milliseconds shows.
+	 */
+	static final double PROTOCOL_ORDERS_PER_SECOND = 40;
 
 	private final TourContext context;
 
@@ -35,18 +42,27 @@ public final class Tour {
 				new DrillStep("a group shares work: 3 instances, one killed", """
 						The members of one group share the partitions: 6 partitions over 3 instances of
 						fraud-service, 2 each. When one is killed (kill -9), the group coordinator notices
-						its missing heartbeats after the session timeout and rebalances: the other two take
-						3 each and go on from the committed offsets, while orders keep coming.""", (context) -> {
+						its missing heartbeats after the session timeout (10 s) and the group rebalances:
+						the other two take 3 each and go on from the committed offsets, while orders keep
+						coming. Then back to 1 instance.""", (context) -> {
 					ScaleDrill drill = scale(context);
 					DrillReport report = drill.shareWork();
 					context.acknowledged(drill.acknowledged());
 					return report;
 				}),
-				new DrillStep("more instances than partitions: idle member", """
-						A partition has at most one owner in a group, so a seventh instance for six
-						partitions gets none: it is idle, a hot standby that takes over when another one
-						leaves. Scaling a group beyond its partition count adds no throughput.""",
-						(context) -> scale(context).idleMember()),
+				new DrillStep("two rebalance protocols; more members than partitions", """
+						Every orderflow group runs the consumer rebalance protocol of KIP-848
+						(group.protocol=consumer): the broker assigns, incrementally, and a member keeps
+						its partitions while others move. The classic protocol (the client's default
+						assignor, eager) takes every partition from every member at each rebalance.
+						Side by side, with the same failure detection: small demo groups of plain
+						clients, 3 members, one kill -9ed while orders flow, then 5 more join. A seventh
+						member for six partitions gets none: it is idle, a hot standby; scaling beyond the
+						partition count adds no throughput. Measured from the outputs: how soon the dead
+						member's partitions are handled again, and how long the others paused.""",
+						(context) -> new ProtocolDrill(context.processes(), PROTOCOL_ORDERS_PER_SECOND,
+								context.progress(), context::print)
+							.run()),
 				new DrillStep("broker killed under load: failover", """
 						kill -9 of the broker that is also the active controller, while orders flow. The
 						remaining two elect a new controller and new leaders for its partitions (after the
