@@ -2,6 +2,7 @@ package com.example.orderflow.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -17,6 +18,15 @@ import org.slf4j.LoggerFactory;
 final class InJvmKafkaCluster {
 
 	private static final Logger logger = LoggerFactory.getLogger(InJvmKafkaCluster.class);
+
+	/**
+	 * The brokers' timeouts for groups on the consumer rebalance protocol, as the local
+	 * cluster's ({@code LocalCluster.GROUP_TIMEOUTS}); Testcontainers' broker gets them
+	 * too.
+	 */
+	static final Map<String, String> GROUP_TIMEOUTS = Map.of("group.consumer.session.timeout.ms", "10000",
+			"group.consumer.min.session.timeout.ms", "6000", "group.consumer.heartbeat.interval.ms", "1000",
+			"group.consumer.min.heartbeat.interval.ms", "500");
 
 	private static volatile String bootstrapServers;
 
@@ -38,11 +48,12 @@ final class InJvmKafkaCluster {
 		try {
 			long started = System.nanoTime();
 			Path baseDirectory = Files.createTempDirectory("orderflow-kafka-");
-			KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(false)
-				.setNumBrokerNodes(3)
-				.setNumControllerNodes(1)
-				.setBaseDirectory(baseDirectory)
-				.build())
+			KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(
+					new TestKitNodes.Builder().setCombined(false)
+						.setNumBrokerNodes(3)
+						.setNumControllerNodes(1)
+						.setBaseDirectory(baseDirectory)
+						.build())
 				// The same replication rules as the local 3-node cluster, so tests see
 				// what production sees.
 				.setConfigProp("default.replication.factor", "3")
@@ -51,15 +62,13 @@ final class InJvmKafkaCluster {
 				.setConfigProp("transaction.state.log.replication.factor", "3")
 				.setConfigProp("transaction.state.log.min.isr", "2")
 				.setConfigProp("group.initial.rebalance.delay.ms", "0")
-				// As the local cluster: members on the consumer rebalance protocol are
-				// noticed gone after 10 s, not 45 s.
-				.setConfigProp("group.consumer.session.timeout.ms", "10000")
-				.setConfigProp("group.consumer.min.session.timeout.ms", "6000")
-				.setConfigProp("group.consumer.heartbeat.interval.ms", "1000")
-				.setConfigProp("group.consumer.min.heartbeat.interval.ms", "500")
 				.setConfigProp("auto.create.topics.enable", "false")
-				.setDeleteOnClose(true)
-				.build();
+				.setDeleteOnClose(true);
+			// As the local cluster: members on the consumer rebalance protocol are
+			// noticed
+			// gone after 10 s, not 45 s.
+			GROUP_TIMEOUTS.forEach(builder::setConfigProp);
+			KafkaClusterTestKit cluster = builder.build();
 			cluster.format();
 			cluster.startup();
 			cluster.waitForReadyBrokers();

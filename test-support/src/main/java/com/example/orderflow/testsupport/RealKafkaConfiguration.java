@@ -1,6 +1,7 @@
 package com.example.orderflow.testsupport;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,12 @@ public class RealKafkaConfiguration {
 	@Conditional(DockerAvailability.Present.class)
 	KafkaContainer kafkaContainer() {
 		logger.info("Kafka for tests: Testcontainers {} (Docker engine found)", KAFKA_IMAGE);
-		return new KafkaContainer(KAFKA_IMAGE);
+		KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
+		// As the in-JVM cluster: a member on the consumer protocol is noticed gone in 10
+		// s.
+		InJvmKafkaCluster.GROUP_TIMEOUTS.forEach((setting, value) -> kafka
+			.withEnv("KAFKA_" + setting.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+		return kafka;
 	}
 
 	/** Plain clients on the same Kafka, for the test's side of a flow. */
