@@ -85,8 +85,7 @@ public record GroupAssignments(String group, String state, List<Member> members)
 		while (System.nanoTime() < deadline) {
 			try {
 				last = read(admin, group);
-				if (last.isStable() && (members < 0 || last.members().size() == members) && last.unowned().isEmpty()
-						&& last.shares().equals(shares)) {
+				if (last.has(members, shares)) {
 					return last;
 				}
 			}
@@ -98,6 +97,15 @@ public record GroupAssignments(String group, String state, List<Member> members)
 		throw new IllegalStateException("group %s did not reach %s with %d members within %s; last seen: %s"
 			.formatted(group, shares, members, timeout, (last != null)
 					? last.state() + " " + last.members().size() + " members, shares " + last.shares() : "nothing"));
+	}
+
+	/**
+	 * Whether the group is stable with that many members (or any, with -1), every
+	 * partition owned, and the owners' shares as given.
+	 */
+	public boolean has(int members, List<Integer> shares) {
+		return isStable() && (members < 0 || this.members.size() == members) && unowned().isEmpty()
+				&& shares().equals(shares);
 	}
 
 	/**

@@ -104,22 +104,88 @@ public final class ProtocolDrill {
 			long killQuietWaitMs, int keptAtJoin, long joinWaitMs, long joinQuietWaitMs) {
 	}
 
-	/** Both protocols, one after the other, and the comparison. */
+	/**
+	 * Both protocols at once, step by step: the same orders, the same moment of the kill
+	 * and of the join, the same machine; then the comparison.
+	 */
 	public DrillReport run() {
 		DrillReport report = new DrillReport("classic and consumer rebalance protocol: 3 members, kill -9 one, 7",
 				this.progress);
-		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties())) {
+		List<Side> sides = new ArrayList<>();
+		OrderLoad.Running load = null;
+		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties());
+				OutputLedger ledger = new OutputLedger(this.processes.clientProperties())) {
 			Admin admin = cluster.admin();
 			Timeouts timeouts = Timeouts.of(admin);
 			report.check("equal failure detection", true,
 					"both protocols: a member is gone after %d ms without a heartbeat, heartbeats every %d ms (the brokers' group.consumer.*, the classic members' own settings)"
 						.formatted(timeouts.sessionMs(), timeouts.heartbeatMs()));
-			for (Map.Entry<String, String> protocol : GROUPS.entrySet()) {
-				runOne(report, admin, protocol.getKey(), protocol.getValue(), timeouts);
+			GROUPS.forEach((protocol, group) -> sides.add(new Side(admin, protocol, group, timeouts)));
+			sides.forEach((side) -> side.start("a", 2));
+			sides.forEach((side) -> side.victim = side.start("b", 1));
+			awaitShapes(admin, sides, 3, List.of(2, 2, 2)).forEach((side, three) -> {
+				side.before = three;
+				report.check(side.protocol + ": 3 members", true, "2 partitions each: " + owners(three));
+				this.diagrams.accept(three.diagram(3));
+			});
+			load = new OrderLoad(this.processes.serviceUri(Stack.ORDERS), this.progress, false)
+				.start(this.ordersPerSecond, Duration.ofMinutes(3));
+			ClusterChecks.pause(SETTLE);
+			long killedAt = System.currentTimeMillis();
+			sides.forEach((side) -> side.kill(admin, killedAt));
+			awaitShapes(admin, sides, 2, List.of(3, 3)).forEach((side, two) -> {
+				side.two = two;
+				report.check(side.protocol + ": kill -9 one", true,
+						"2 members, 3 partitions each, %.1f s after the kill: %s"
+							.formatted((side.ownedAt - killedAt) / 1e3, owners(two)));
+				this.diagrams.accept(two.diagram(2));
+			});
+			ClusterChecks.pause(SETTLE);
+			long startedAt = System.currentTimeMillis();
+			sides.forEach((side) -> side.newcomers = side.start("c", 5));
+			awaitShapes(admin, sides, 7, List.of(1, 1, 1, 1, 1, 1)).forEach((side, seven) -> {
+				side.seven = seven;
+				// The rebalance starts when the last of them asks to join (their JVM's
+				// log).
+				side.joinAt = GroupMembers.lastJoin(side.newcomers.log(), 5).orElse(startedAt);
+				report.check(side.protocol + ": 7 members, one idle", true,
+						"5 joined (%.1f s after their JVM started), settled %.1f s later: %s".formatted(
+								(side.joinAt - startedAt) / 1e3, (side.joinedAt - side.joinAt) / 1e3, owners(seven)));
+				this.diagrams.accept(seven.diagram(7));
+			});
+			ClusterChecks.pause(SETTLE);
+			OrderLoad.Result result = load.stop();
+			load = null;
+			List<String> acknowledged = result.acknowledged().stream().map(OrderLoad.Request::customerId).toList();
+			List<String> refused = result.notAccepted().stream().map(OrderLoad.Request::customerId).toList();
+			OutputLedger.Count count = ledger.await(acknowledged, refused, List.copyOf(GROUPS.values()),
+					OUTPUTS_TIMEOUT, this.progress);
+			for (Side side : sides) {
+				OutputLedger.GroupCount group = count.groups().get(side.group);
+				report.check(side.protocol + ": one output per order",
+						!acknowledged.isEmpty() && count.acknowledgedButMissing() == 0 && count.acknowledgedTwice() == 0
+								&& group.duplicates() == 0 && group.missing() == 0,
+						"%d acknowledged orders, each answered once by %s across the kill and the join (duplicates %d, missing %d)"
+							.formatted(acknowledged.size(), side.group, group.duplicates(), group.missing()));
+				List<ConsumerRecord<String, byte[]>> written = side.outputs.readNew();
+				oneOwnerAtATime(report, side.protocol, side.watch, written);
+				Figures measured = side.measure(written);
+				this.figures.add(measured);
+				report.number(side.protocol + " taken over after ms", measured.takenOverMs());
+				report.number(side.protocol + " kill: longest wait on kept partitions ms", measured.killWaitMs());
+				report.number(side.protocol + " join: longest wait on kept partitions ms", measured.joinWaitMs());
 			}
 		}
 		catch (RuntimeException ex) {
 			report.failed("drill", ex);
+			sides.forEach((side) -> side.jvms
+				.forEach((jvm) -> this.progress.accept(jvm.name() + " log:\n" + jvm.logTail(15))));
+		}
+		finally {
+			if (load != null) {
+				load.stop();
+			}
+			sides.forEach(Side::close);
 		}
 		if (!this.figures.isEmpty()) {
 			this.diagrams.accept(comparison());
@@ -132,89 +198,149 @@ public final class ProtocolDrill {
 		return List.copyOf(this.figures);
 	}
 
-	private void runOne(DrillReport report, Admin admin, String protocol, String group, Timeouts timeouts) {
-		String output = OutputLedger.OUTPUT_OF_GROUP.get(group);
-		this.progress.accept("━ %s protocol: group %s, writing %s".formatted(protocol, group, output));
-		createTopic(admin, output);
-		startAtTheEnd(admin, group);
-		List<String> classic = protocol.equals("classic")
-				? List.of(Long.toString(timeouts.sessionMs()), Long.toString(timeouts.heartbeatMs())) : List.of();
-		List<MemberJvm> jvms = new ArrayList<>();
-		OrderLoad.Running load = null;
-		try (AssignmentWatch watch = new AssignmentWatch(this.processes.clientProperties(), group);
-				OutputLedger ledger = new OutputLedger(this.processes.clientProperties());
-				OutputLedger.TopicReader outputs = new OutputLedger.TopicReader(this.processes.clientProperties(),
-						output)
-					.fromNow()) {
-			jvms.add(members(protocol, group, output, "a", 2, classic));
-			MemberJvm victim = members(protocol, group, output, "b", 1, classic);
-			jvms.add(victim);
-			GroupAssignments three = await(admin, group, 3, List.of(2, 2, 2));
-			report.check(protocol + ": 3 members", true, "2 partitions each: " + owners(three));
-			this.diagrams.accept(three.diagram(3));
-			load = new OrderLoad(this.processes.serviceUri(Stack.ORDERS), this.progress, false)
-				.start(this.ordersPerSecond, Duration.ofMinutes(3));
-			ClusterChecks.pause(SETTLE);
-			GroupAssignments before = GroupAssignments.read(admin, group);
-			// Each partition of the member about to be killed, and its name (its client
-			// id,
-			// which its outputs carry).
-			Map<Integer, String> held = new HashMap<>();
-			before.members()
-				.stream()
-				.filter((member) -> member.clientId().startsWith(victim.name()))
-				.forEach(
-						(member) -> member.partitions().forEach((partition) -> held.put(partition, member.clientId())));
-			long killedAt = System.currentTimeMillis();
-			victim.kill();
-			this.progress.accept("%s killed (kill -9, pid %d): its partitions %s wait for its session to time out"
-				.formatted(victim.name(), victim.pid(), held.keySet()));
-			GroupAssignments two = await(admin, group, 2, List.of(3, 3));
-			long ownedAt = System.currentTimeMillis();
-			report.check(protocol + ": kill -9 one", true, "2 members, 3 partitions each, %.1f s after the kill: %s"
-				.formatted((ownedAt - killedAt) / 1e3, owners(two)));
-			this.diagrams.accept(two.diagram(2));
-			ClusterChecks.pause(SETTLE);
-			long startedAt = System.currentTimeMillis();
-			MemberJvm newcomers = members(protocol, group, output, "c", 5, classic);
-			jvms.add(newcomers);
-			GroupAssignments seven = await(admin, group, 7, List.of(1, 1, 1, 1, 1, 1));
-			long joinedAt = System.currentTimeMillis();
-			// The rebalance starts when the last of them asks to join (their JVM's log).
-			long joinAt = GroupMembers.lastJoin(newcomers.log(), 5).orElse(startedAt);
-			report.check(protocol + ": 7 members, one idle", true,
-					"5 joined (%.1f s after their JVM started), settled %.1f s later: %s"
-						.formatted((joinAt - startedAt) / 1e3, (joinedAt - joinAt) / 1e3, owners(seven)));
-			this.diagrams.accept(seven.diagram(7));
-			ClusterChecks.pause(SETTLE);
-			OrderLoad.Result result = load.stop();
-			load = null;
-			List<String> acknowledged = result.acknowledged().stream().map(OrderLoad.Request::customerId).toList();
-			List<String> refused = result.notAccepted().stream().map(OrderLoad.Request::customerId).toList();
-			OutputLedger.Count count = ledger.await(acknowledged, refused, List.of(group), OUTPUTS_TIMEOUT,
-					this.progress);
-			report.check(protocol + ": one output per order", count.exactlyOnce() && !acknowledged.isEmpty(),
-					"%d acknowledged orders, each answered once by %s across the kill and the join (duplicates %d, missing %d)"
-						.formatted(acknowledged.size(), group, count.duplicates(), count.missing()));
-			List<ConsumerRecord<String, byte[]>> written = outputs.readNew();
-			oneOwnerAtATime(report, protocol, watch, written);
-			Figures measured = measure(protocol, written, held, List.of(before, two, seven),
-					List.of(killedAt, ownedAt, joinAt, joinedAt));
-			this.figures.add(measured);
-			report.number(protocol + " taken over after ms", measured.takenOverMs());
-			report.number(protocol + " kill: longest wait on kept partitions ms", measured.killWaitMs());
-			report.number(protocol + " join: longest wait on kept partitions ms", measured.joinWaitMs());
-		}
-		catch (RuntimeException ex) {
-			report.failed(protocol, ex);
-			jvms.forEach((jvm) -> this.progress.accept(jvm.name() + " log:\n" + jvm.logTail(15)));
-		}
-		finally {
-			if (load != null) {
-				load.stop();
+	/**
+	 * Waits until every side's group is stable with that many members, every partition
+	 * owned and the shares as given; notes when each got there.
+	 */
+	private static Map<Side, GroupAssignments> awaitShapes(Admin admin, List<Side> sides, int members,
+			List<Integer> shares) {
+		Map<Side, GroupAssignments> reached = new LinkedHashMap<>();
+		Map<Side, GroupAssignments> last = new HashMap<>();
+		long deadline = System.nanoTime() + REBALANCE_TIMEOUT.toNanos();
+		while (reached.size() < sides.size()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("not every group reached %s with %d members within %s; last seen: %s"
+					.formatted(shares, members, REBALANCE_TIMEOUT,
+							last.values()
+								.stream()
+								.map((group) -> group.group() + " " + group.state() + " " + group.members().size()
+										+ " members, shares " + group.shares())
+								.toList()));
 			}
-			jvms.forEach(MemberJvm::close);
+			for (Side side : sides) {
+				if (reached.containsKey(side)) {
+					continue;
+				}
+				try {
+					GroupAssignments group = GroupAssignments.read(admin, side.group);
+					last.put(side, group);
+					if (group.has(members, shares)) {
+						side.reached(members, System.currentTimeMillis());
+						reached.put(side, group);
+					}
+				}
+				catch (RuntimeException ex) {
+					// The coordinator may be moving: ask again.
+				}
+			}
+			ClusterChecks.pause(Duration.ofMillis(100));
 		}
+		Map<Side, GroupAssignments> inOrder = new LinkedHashMap<>();
+		sides.forEach((side) -> inOrder.put(side, reached.get(side)));
+		return inOrder;
+	}
+
+	/** One protocol's demo group, its member JVMs and what the drill noted of it. */
+	private final class Side implements AutoCloseable {
+
+		private final String protocol;
+
+		private final String group;
+
+		private final String output;
+
+		/** The classic members' own timeouts; none for the consumer protocol. */
+		private final List<String> timeouts;
+
+		private final List<MemberJvm> jvms = new ArrayList<>();
+
+		private final AssignmentWatch watch;
+
+		private final OutputLedger.TopicReader outputs;
+
+		private MemberJvm victim;
+
+		private MemberJvm newcomers;
+
+		private GroupAssignments before;
+
+		private GroupAssignments two;
+
+		private GroupAssignments seven;
+
+		/** Each partition of the killed member, and its name (its outputs carry it). */
+		private final Map<Integer, String> held = new HashMap<>();
+
+		private long killedAt;
+
+		private long ownedAt;
+
+		private long joinAt;
+
+		private long joinedAt;
+
+		Side(Admin admin, String protocol, String group, Timeouts timeouts) {
+			this.protocol = protocol;
+			this.group = group;
+			this.output = OutputLedger.OUTPUT_OF_GROUP.get(group);
+			this.timeouts = protocol.equals("classic")
+					? List.of(Long.toString(timeouts.sessionMs()), Long.toString(timeouts.heartbeatMs())) : List.of();
+			createTopic(admin, this.output);
+			startAtTheEnd(admin, group);
+			this.watch = new AssignmentWatch(ProtocolDrill.this.processes.clientProperties(), group);
+			this.outputs = new OutputLedger.TopicReader(ProtocolDrill.this.processes.clientProperties(), this.output)
+				.fromNow();
+			ProtocolDrill.this.progress
+				.accept("%s protocol: group %s, writing %s".formatted(protocol, group, this.output));
+		}
+
+		MemberJvm start(String jvm, int count) {
+			String instance = this.group + "-" + jvm;
+			List<String> arguments = new ArrayList<>(
+					List.of(this.protocol, this.group, this.output, instance, Integer.toString(count)));
+			arguments.addAll(this.timeouts);
+			MemberJvm started = MemberJvm.start(instance, GroupMembers.class,
+					ProtocolDrill.this.processes.clientProperties(), arguments);
+			this.jvms.add(started);
+			ProtocolDrill.this.progress.accept(
+					"started %s (pid %d): %d member(s) of %s".formatted(instance, started.pid(), count, this.group));
+			return started;
+		}
+
+		void kill(Admin admin, long at) {
+			this.before = GroupAssignments.read(admin, this.group);
+			this.before.members()
+				.stream()
+				.filter((member) -> member.clientId().startsWith(this.victim.name()))
+				.forEach((member) -> member.partitions()
+					.forEach((partition) -> this.held.put(partition, member.clientId())));
+			this.killedAt = at;
+			this.victim.kill();
+			ProtocolDrill.this.progress.accept("%s killed (kill -9, pid %d): its partitions %s wait for its session"
+				.formatted(this.victim.name(), this.victim.pid(), this.held.keySet()));
+		}
+
+		void reached(int members, long at) {
+			if (members == 2) {
+				this.ownedAt = at;
+			}
+			else if (members == 7) {
+				this.joinedAt = at;
+			}
+		}
+
+		Figures measure(List<ConsumerRecord<String, byte[]>> written) {
+			return ProtocolDrill.measure(this.protocol, written, this.held, List.of(this.before, this.two, this.seven),
+					List.of(this.killedAt, this.ownedAt, this.joinAt, this.joinedAt));
+		}
+
+		@Override
+		public void close() {
+			this.jvms.forEach(MemberJvm::close);
+			this.watch.close();
+			this.outputs.close();
+		}
+
 	}
 
 	private void oneOwnerAtATime(DrillReport report, String protocol, AssignmentWatch watch,
@@ -236,8 +362,8 @@ public final class ProtocolDrill {
 	 * @param times when the member was killed, the group had 2 members, the 5 started and
 	 * the group had 7 (epoch ms)
 	 */
-	private Figures measure(String protocol, List<ConsumerRecord<String, byte[]>> written, Map<Integer, String> held,
-			List<GroupAssignments> groups, List<Long> times) {
+	private static Figures measure(String protocol, List<ConsumerRecord<String, byte[]>> written,
+			Map<Integer, String> held, List<GroupAssignments> groups, List<Long> times) {
 		List<RebalancePauses.Output> outputs = written.stream()
 			.flatMap((record) -> HandlingRuns.Handled.of(record)
 				.map((handled) -> new RebalancePauses.Output(partitionOf(handled.partition()), handled.instance(),
@@ -294,21 +420,6 @@ public final class ProtocolDrill {
 
 	private static String seconds(long millis) {
 		return (millis < 0) ? "-" : "%.2f s".formatted(millis / 1e3);
-	}
-
-	private MemberJvm members(String protocol, String group, String output, String jvm, int count,
-			List<String> classic) {
-		String instance = group + "-" + jvm;
-		List<String> arguments = new ArrayList<>(List.of(protocol, group, output, instance, Integer.toString(count)));
-		arguments.addAll(classic);
-		MemberJvm started = MemberJvm.start(instance, GroupMembers.class, this.processes.clientProperties(), arguments);
-		this.progress
-			.accept("started %s (pid %d): %d member(s) of %s".formatted(instance, started.pid(), count, group));
-		return started;
-	}
-
-	private GroupAssignments await(Admin admin, String group, int members, List<Integer> shares) {
-		return GroupAssignments.await(admin, group, members, shares, REBALANCE_TIMEOUT);
 	}
 
 	private static String owners(GroupAssignments group) {
