@@ -24,7 +24,8 @@ public final class DrillReport {
 
 	private final Map<String, Object> numbers = new LinkedHashMap<>();
 
-	DrillReport(String drill, Consumer<String> progress) {
+	/** Drills of other packages ({@code demo.groups}) report the same way. */
+	public DrillReport(String drill, Consumer<String> progress) {
 		this.drill = drill;
 		this.progress = progress;
 	}
@@ -34,7 +35,7 @@ public final class DrillReport {
 	}
 
 	/** Records a step and tells it. */
-	boolean check(String name, boolean passed, String detail) {
+	public boolean check(String name, boolean passed, String detail) {
 		double at = seconds();
 		this.steps.add(new Step(name, passed, at, detail));
 		this.progress.accept("%s %-28s %s".formatted(passed ? "✓" : "✗", name, detail));
@@ -42,15 +43,15 @@ public final class DrillReport {
 	}
 
 	/** A step that could not run to its check, with why. */
-	void failed(String name, RuntimeException ex) {
+	public void failed(String name, RuntimeException ex) {
 		check(name, false, "failed: " + ex.getMessage());
 	}
 
-	void number(String name, Object value) {
+	public void number(String name, Object value) {
 		this.numbers.put(name, value);
 	}
 
-	double seconds() {
+	public double seconds() {
 		return (System.nanoTime() - this.started) / 1e9;
 	}
 
