@@ -177,9 +177,11 @@ public final class ShareGroupDrill {
 					.start(this.ordersPerSecond, Duration.ofMinutes(3));
 				String loadCustomers = "load-" + load.run() + "-";
 				// Placed beside the load, while the members are watched.
-				CompletableFuture<List<String>> placing = CompletableFuture.supplyAsync(() -> placePairs(orders, tag));
+				List<CompletableFuture<String>> placing = placePairs(tag);
 				everyMemberReceives(dispatchReader, members, loadCustomers);
-				List<String> pairs = placing.join();
+				List<String> pairs = placing.stream().map(CompletableFuture::join).toList();
+				this.progress
+					.accept("%d orders created and cancelled at once: two records of one key each".formatted(PAIRS));
 				String held = memberDiesMidHandling(orders, tag, admin, dispatchReader, jvms);
 				String rejected = rejectOne(orders, tag, admin, dispatchReader, loadCustomers);
 				OrderLoad.Result result = load.stop();
@@ -275,14 +277,19 @@ public final class ShareGroupDrill {
 		this.report.number("members", group.members().size());
 	}
 
-	private List<String> placePairs(OrdersClient orders, String tag) {
-		List<String> pairs = new ArrayList<>();
+	/** Each pair by a client of its own, at the same time. */
+	private List<CompletableFuture<String>> placePairs(String tag) {
+		List<CompletableFuture<String>> pairs = new ArrayList<>();
 		for (int n = 1; n <= PAIRS; n++) {
-			String orderId = orders.place("share-" + tag + "-pair-" + n);
-			orders.cancel(orderId);
-			pairs.add(orderId);
+			String customerId = "share-" + tag + "-pair-" + n;
+			pairs.add(CompletableFuture.supplyAsync(() -> {
+				OrdersClient orders = new OrdersClient(this.processes.serviceUri(Stack.ORDERS), this.progress);
+				String orderId = orders.place(customerId);
+				orders.cancel(orderId);
+				return orderId;
+				// A thread each: the common pool has one thread on two cores.
+			}, (task) -> new Thread(task, "share-drill-" + customerId).start()));
 		}
-		this.progress.accept("%d orders created and cancelled at once: two records of one key each".formatted(PAIRS));
 		return pairs;
 	}
 
