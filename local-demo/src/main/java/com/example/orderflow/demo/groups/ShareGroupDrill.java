@@ -95,9 +95,13 @@ public final class ShareGroupDrill {
 			RECORD_LOCK_DURATION,
 			"a record a member took and never acknowledged goes back to the group after 5 s (Kafka's default: 30 s)");
 
-	private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(60);
+	/**
+	 * As the scale drill's rebalance timeout: on a machine that two running systems
+	 * share, the Admin API went unanswered for a whole minute.
+	 */
+	private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(90);
 
-	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
+	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
 
 	private static final Duration POLL = Duration.ofMillis(250);
 
