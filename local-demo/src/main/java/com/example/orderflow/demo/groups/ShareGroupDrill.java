@@ -348,8 +348,9 @@ public final class ShareGroupDrill {
 		ShareGroupChecks.Verdict verdict = ShareGroupChecks.redeliveredElsewhere(orderId, held.instance(),
 				this.dispatches);
 		this.report.check("redelivered after a kill", verdict.passed(),
-				("%s; %.1f s after the kill, %.1f s after it was taken (record lock %d s; partition %d's members at the"
-						+ " kill: %s%s)")
+				("%s; %.1f s after the kill, %.1f s after it was taken (it goes back when the broker sees its member's"
+						+ " connection close, its %d s lock expires or the session timeout drops the member; partition %d's"
+						+ " members at the kill: %s%s)")
 					.formatted(verdict.detail(), afterKill, afterTaken, RECORD_LOCK.toSeconds(), held.partition(),
 							String.join(", ", partitionMembers),
 							partitionMembers.stream().allMatch((member) -> member.startsWith(victim.name() + "-"))

@@ -53,8 +53,9 @@ public final class Tour {
 						notification-dispatch in two JVMs share the 6 partitions of orders, and every one of
 						them gets records. Each record is locked to the member that took it until it
 						acknowledges it: ACCEPT (done), RELEASE (again, to anyone) or REJECT (never again).
-						A member that dies holding one loses it when the lock expires (5 s here): another
-						member gets it, and the broker counts the delivery (2). The group reads only committed
+						A member that dies holding one loses it when the broker sees its connection close, a
+						member that hangs when the lock expires (5 s here): another member gets it, and the
+						broker counts the delivery (2). The group reads only committed
 						orders (share.isolation.level=read_committed) and starts a new group with the last
 						minute of orders (share.auto.offset.reset=by_duration:PT1M), set on the group with the
 						Admin API.
