@@ -1,5 +1,6 @@
 package com.example.orderflow.cluster;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +22,9 @@ import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -33,13 +37,16 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.ShareVersion;
 
 /**
  * What {@link LocalCluster} asks the cluster itself, through one Admin client for the
  * cluster's life: which brokers are registered, whether a node's controller has caught up
  * with the metadata quorum, the main topics (created, every partition led), which
  * partitions are under-replicated, and in secured mode the SCRAM users and the ACL
- * matrix.
+ * matrix; and the finalized features, raised when the data was formatted by an older
+ * Kafka.
  */
 final class ClusterAdmin implements AutoCloseable {
 
@@ -103,6 +110,82 @@ final class ClusterAdmin implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/**
+	 * Share groups (KIP-932) need {@code share.version} 1, which needs
+	 * {@code metadata.version} 4.2-IV0 or later. Storage formatted by an older Kafka
+	 * (this project ran 4.1.2 before) keeps its finalized features across a broker
+	 * upgrade, so a {@code local/} of then has share groups switched off: raise
+	 * {@code metadata.version} to the newest these brokers support, then
+	 * {@code share.version} to 1, and say so. Both are upgrades the controller checks and
+	 * may refuse; then only a wipe helps.
+	 * @param dataDirectory named in the message if the upgrade is refused
+	 */
+	void upgradeFeatures(Path dataDirectory) {
+		FeatureMetadata features;
+		try {
+			features = this.admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not read the cluster's features", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+		short metadata = finalized(features, MetadataVersion.FEATURE_NAME);
+		short newestMetadata = features.supportedFeatures().get(MetadataVersion.FEATURE_NAME).maxVersion();
+		short share = finalized(features, ShareVersion.FEATURE_NAME);
+		short shareGroups = ShareVersion.SV_1.featureLevel();
+		if (metadata >= newestMetadata && share >= shareGroups) {
+			return;
+		}
+		String was = "metadata.version %s, share.version %d".formatted(versionName(metadata), share);
+		try {
+			// One at a time: share.version 1 is checked against the finalized
+			// metadata.version.
+			if (metadata < newestMetadata) {
+				update(MetadataVersion.FEATURE_NAME, newestMetadata);
+			}
+			if (share < shareGroups) {
+				update(ShareVersion.FEATURE_NAME, shareGroups);
+			}
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			String why = (ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage();
+			throw new IllegalStateException(("The cluster in %s was formatted by an older Kafka (%s) and refused the"
+					+ " upgrade to metadata.version %s and share.version %d: %s. Stop it and wipe its data (./demo"
+					+ " clean), then start again")
+				.formatted(dataDirectory, was, versionName(newestMetadata), shareGroups, why), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+		this.progress.accept(("upgraded the cluster's features from %s (its data was formatted by an older Kafka)"
+				+ " to metadata.version %s, share.version %d: share groups on")
+			.formatted(was, versionName(newestMetadata), shareGroups));
+	}
+
+	private void update(String feature, short level) throws ExecutionException, TimeoutException, InterruptedException {
+		this.admin.updateFeatures(Map.of(feature, new FeatureUpdate(level, FeatureUpdate.UpgradeType.UPGRADE)))
+			.all()
+			.get(30, TimeUnit.SECONDS);
+	}
+
+	private static short finalized(FeatureMetadata features, String feature) {
+		FinalizedVersionRange range = features.finalizedFeatures().get(feature);
+		return (range != null) ? range.maxVersionLevel() : 0;
+	}
+
+	private static String versionName(short metadataLevel) {
+		try {
+			return MetadataVersion.fromFeatureLevel(metadataLevel).version();
+		}
+		catch (IllegalArgumentException ex) {
+			return "level " + metadataLevel;
 		}
 	}
 

@@ -181,6 +181,15 @@ final class KafkaNode {
 	 * would cost a JVM start per node.
 	 */
 	void format(String clusterId) {
+		format(clusterId, null);
+	}
+
+	/**
+	 * As {@link #format(String)}, with the finalized features of an older Kafka release
+	 * ({@code 4.1-IV1}), as its storage tool would have written them; null for this
+	 * Kafka's own.
+	 */
+	void format(String clusterId, String releaseVersion) {
 		ByteArrayOutputStream output = new ByteArrayOutputStream();
 		int exitCode;
 		try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
@@ -189,6 +198,9 @@ final class KafkaNode {
 			if (this.security != null) {
 				// SCRAM users must be in the metadata before the first broker needs one.
 				arguments.addAll(this.security.formatArguments());
+			}
+			if (releaseVersion != null) {
+				arguments.addAll(List.of("--release-version", releaseVersion));
 			}
 			exitCode = StorageTool.execute(arguments.toArray(String[]::new), out);
 		}

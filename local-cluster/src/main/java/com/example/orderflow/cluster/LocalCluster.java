@@ -104,8 +104,9 @@ public final class LocalCluster implements AutoCloseable {
 
 	/**
 	 * Formats the nodes' storage unless it is formatted already, starts the three nodes
-	 * and returns once all three brokers are registered, the quorum has a leader and the
-	 * main topics exist with every partition led.
+	 * and returns once all three brokers are registered, the quorum has a leader, the
+	 * finalized features allow share groups (raised if the data is older) and the main
+	 * topics exist with every partition led.
 	 * @param layout where data, logs and PID files go, and the ports
 	 * @param progress receives one line per step
 	 * @return the running cluster; close it to stop all three nodes
@@ -157,6 +158,7 @@ public final class LocalCluster implements AutoCloseable {
 		LocalCluster cluster = new LocalCluster(layout, nodes, logConfiguration, security, compiler, progress);
 		try {
 			cluster.launchAll();
+			cluster.admin.upgradeFeatures(layout.dataDirectory());
 			if (security != null) {
 				cluster.admin.createMissingUsers(security);
 				cluster.admin.applyAclMatrix();

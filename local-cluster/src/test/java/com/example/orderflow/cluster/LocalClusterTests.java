@@ -14,6 +14,7 @@ import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,9 +25,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.ShareVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +62,8 @@ class LocalClusterTests {
 			layout.nodeIds().forEach((node) -> pids.add(cluster.pid(node)));
 			assertThat(pids).doesNotHaveDuplicates().doesNotContain(ProcessHandle.current().pid());
 			assertThat(progress).anyMatch((line) -> line.matches("node [123] up after [0-9.]+ s"));
+			assertThat(progress).as("a cluster formatted by this Kafka needs no feature upgrade")
+				.noneMatch((line) -> line.contains("upgraded"));
 			assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).extracting(Node::id)
 				.containsExactlyInAnyOrder(1, 2, 3);
 			TopicDescription orders = admin.describeTopics(List.of(Topics.ORDERS))
@@ -101,6 +107,39 @@ class LocalClusterTests {
 			.isEmpty());
 		assertThat(layout.pidDirectory()).isEmptyDirectory();
 		assertThat(Files.isRegularFile(layout.logDirectory().resolve("kafka-node-1.log"))).isTrue();
+	}
+
+	/**
+	 * A {@code local/} of the days of Kafka 4.1.2: its storage keeps that release's
+	 * finalized features (share groups off) under today's brokers until they are raised.
+	 */
+	@Test
+	void dataFormattedByKafka41IsUpgradedToShareGroupsOnStart() throws Exception {
+		List<String> progress = new CopyOnWriteArrayList<>();
+		ClusterLayout layout = ClusterLayout.withFreePorts(this.directory);
+		String clusterId = Uuid.randomUuid().toString();
+		for (int id : layout.nodeIds()) {
+			KafkaNode node = new KafkaNode(id, layout, null);
+			node.writeConfiguration();
+			node.format(clusterId, "4.1-IV1");
+		}
+		try (LocalCluster cluster = LocalCluster.start(layout, (line) -> {
+			progress.add(line);
+			System.out.println("[cluster] " + line);
+		});
+				Admin admin = Admin
+					.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+			assertThat(progress).anyMatch((line) -> line.startsWith(
+					"upgraded the cluster's features from metadata.version 4.1-IV1, share.version 0 (its data was formatted by an older Kafka) to metadata.version "
+							+ MetadataVersion.LATEST_PRODUCTION.version() + ", share.version 1"));
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				FeatureMetadata features = admin.describeFeatures().featureMetadata().get(10, TimeUnit.SECONDS);
+				assertThat(features.finalizedFeatures().get(ShareVersion.FEATURE_NAME).maxVersionLevel())
+					.isEqualTo(ShareVersion.SV_1.featureLevel());
+				assertThat(features.finalizedFeatures().get(MetadataVersion.FEATURE_NAME).maxVersionLevel())
+					.isEqualTo(MetadataVersion.LATEST_PRODUCTION.featureLevel());
+			});
+		}
 	}
 
 	private static KafkaProducer<String, String> producer(String bootstrapServers) {

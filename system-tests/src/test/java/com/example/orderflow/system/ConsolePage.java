@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,21 +49,37 @@ final class ConsolePage implements AutoCloseable {
 
 	private final ChromeDriver driver;
 
-	private ConsolePage(ChromeDriver driver) {
+	/** The browser's profile and temporary files, removed when the page closes. */
+	private final Path profile;
+
+	private ConsolePage(ChromeDriver driver, Path profile) {
 		this.driver = driver;
+		this.profile = profile;
 	}
 
 	/** Opens the console and waits until it has drawn a first view. */
 	static ConsolePage open(URI console) {
+		Path profile;
+		try {
+			profile = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()),
+					"chromium-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(first(BROWSERS).toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--window-size=1500,1500", "--remote-allow-origins=*");
+				"--window-size=1500,1500", "--remote-allow-origins=*", "--user-data-dir=" + profile.resolve("profile"),
+				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
 		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+		// Chromium's own temporary files (its singleton socket) go there too, not to
+		// /tmp.
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(first(DRIVERS).toFile())
 			.usingAnyFreePort()
+			.withEnvironment(Map.of("TMPDIR", profile.toString()))
 			.build();
-		ConsolePage page = new ConsolePage(new ChromeDriver(service, options));
+		ConsolePage page = new ConsolePage(new ChromeDriver(service, options), profile);
 		page.driver.get(console.toString());
 		page.await("a first view", Duration.ofSeconds(20),
 				() -> !page.script("return document.getElementById('updated').textContent").toString().isEmpty());
@@ -251,6 +268,12 @@ final class ConsolePage implements AutoCloseable {
 	@Override
 	public void close() {
 		this.driver.quit();
+		try (var files = Files.walk(this.profile)) {
+			files.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// What is left is under target/, removed by the next clean.
+		}
 	}
 
 }

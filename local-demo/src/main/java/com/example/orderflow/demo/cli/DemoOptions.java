@@ -42,7 +42,7 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			Usage: ./demo [command] [options]
 
 			Commands:
-			  (none)        up, then the guided tour: nine ideas shown live and verified, a PASS/FAIL
+			  (none)        up, then the guided tour: ten ideas shown live and verified, a PASS/FAIL
 			                table at the end; stops everything and exits 1 if any idea failed
 			  up            start the 3-node Kafka cluster and the services; Ctrl-C stops all
 			  cluster       start only the Kafka cluster, in the foreground; Ctrl-C stops it

@@ -24,6 +24,7 @@ public final class DrillReport {
 
 	private final Map<String, Object> numbers = new LinkedHashMap<>();
 
+	/** Drills of other packages ({@code demo.groups}) report the same way. */
 	public DrillReport(String drill, Consumer<String> progress) {
 		this.drill = drill;
 		this.progress = progress;
@@ -50,7 +51,7 @@ public final class DrillReport {
 		this.numbers.put(name, value);
 	}
 
-	double seconds() {
+	public double seconds() {
 		return (System.nanoTime() - this.started) / 1e9;
 	}
 

@@ -9,7 +9,7 @@ import com.example.orderflow.demo.trace.OrderTraces;
 import com.example.orderflow.events.ConsumerGroups;
 
 /**
- * 9: exactly one output per order per group, counted over every order of the tour; and
+ * 10: exactly one output per order per group, counted over every order of the tour; and
  * one order followed through every group in its trace.
  */
 final class ExactlyOnceStep implements TourStep {

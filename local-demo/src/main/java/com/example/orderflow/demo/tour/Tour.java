@@ -10,10 +10,11 @@ import com.example.orderflow.demo.drill.DrillReport;
 import com.example.orderflow.demo.drill.FailureDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
 import com.example.orderflow.demo.groups.ProtocolDrill;
+import com.example.orderflow.demo.groups.ShareGroupDrill;
 import com.example.orderflow.demo.status.TextTable;
 
 /**
- * The guided tour: nine ideas, each shown live on a running system, explained, drawn and
+ * The guided tour: ten ideas, each shown live on a running system, explained, drawn and
  * verified on the cluster; a table of PASS and FAIL at the end.
  */
 public final class Tour {
@@ -36,7 +37,7 @@ public final class Tour {
 		this.steps = steps();
 	}
 
-	/** The nine steps, in the order of the tour. */
+	/** The ten steps, in the order of the tour. */
 	static List<TourStep> steps() {
 		return List.of(new TopicsStep(), new KeysStep(), new GroupsStep(),
 				new DrillStep("a group shares work: 3 instances, one killed", """
@@ -63,7 +64,28 @@ public final class Tour {
 						(context) -> new ProtocolDrill(context.processes(), PROTOCOL_ORDERS_PER_SECOND,
 								context.progress(), context::print)
 							.run()),
-				new DrillStep("broker killed under load: failover", """
+				new DrillStep("a share group: more members than partitions", """
+						A share group (KIP-932) hands out records, not partitions: 8 members of
+						notification-dispatch in two JVMs share the 6 partitions of orders, and every one of
+						them gets records. Each record is locked to the member that took it until it
+						acknowledges it: ACCEPT (done), RELEASE (again, to anyone) or REJECT (never again).
+						A member that dies holding one loses it when the broker sees its connection close, a
+						member that hangs when the lock expires (5 s here): another member gets it, and the
+						broker counts the delivery (2). The group reads only committed
+						orders (share.isolation.level=read_committed) and starts a new group with the last
+						minute of orders (share.auto.offset.reset=by_duration:PT1M), set on the group with the
+						Admin API.
+						What it does not give: order per key (an order's cancellation may be handled before its
+						creation, by another member), and its acknowledgements cannot join a transaction with
+						the records a member writes, so there is no exactly-once consume-transform-produce.
+						That is why billing and shipping stay consumer groups; a share group suits work
+						items that are independent and idempotent, like sending notifications.""", (context) -> {
+					ShareGroupDrill drill = new ShareGroupDrill(context.processes(), context.ordersPerSecond(),
+							context.progress(), context::print);
+					DrillReport report = drill.run();
+					context.acknowledged(drill.acknowledged());
+					return report;
+				}), new DrillStep("broker killed under load: failover", """
 						kill -9 of the broker that is also the active controller, while orders flow. The
 						remaining two elect a new controller and new leaders for its partitions (after the
 						3 s broker session timeout), producers and consumers follow; with RF 3 and
@@ -126,7 +148,7 @@ public final class Tour {
 		return (text.length() <= max) ? text : text.substring(0, max - 1) + "…";
 	}
 
-	/** 7: the failure path of one order, the drill of {@code ./demo failures}. */
+	/** 8: the failure path of one order, the drill of {@code ./demo failures}. */
 	static final class FailuresStep implements TourStep {
 
 		@Override

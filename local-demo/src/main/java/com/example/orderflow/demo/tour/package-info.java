@@ -1,5 +1,5 @@
 /**
- * The guided tour of {@code ./demo}: nine ideas a team needs, each shown live on the
+ * The guided tour of {@code ./demo}: ten ideas a team needs, each shown live on the
  * running system, explained, drawn, and verified on the cluster; one class per idea.
  */
 package com.example.orderflow.demo.tour;
