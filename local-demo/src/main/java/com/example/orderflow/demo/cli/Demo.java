@@ -23,6 +23,7 @@ import com.example.orderflow.demo.drill.OrderLoad;
 import com.example.orderflow.demo.drill.OrdersRestartDrill;
 import com.example.orderflow.demo.drill.ScaleDrill;
 import com.example.orderflow.demo.groups.ProtocolDrill;
+import com.example.orderflow.demo.groups.ShareGroupDrill;
 import com.example.orderflow.demo.drill.SystemProcesses;
 import com.example.orderflow.demo.tour.Tour;
 import com.example.orderflow.demo.tour.TourContext;
@@ -288,8 +289,9 @@ public final class Demo {
 			case "rolling" -> brokers.rollingRestart();
 			case "orders" -> new OrdersRestartDrill(processes, rate, this.progress, this.out::print).run();
 			case "protocols" -> new ProtocolDrill(processes, rate, this.progress, this.out::print).run();
+			case "share" -> new ShareGroupDrill(processes, rate, this.progress, this.out::print).run();
 			default -> throw new IllegalArgumentException(
-					"drill takes one of scale, broker, quorum, rolling, orders, protocols");
+					"drill takes one of scale, broker, quorum, rolling, orders, protocols, share");
 		};
 		this.out.println();
 		this.out.print(report.render());

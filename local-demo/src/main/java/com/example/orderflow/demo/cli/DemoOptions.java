@@ -59,11 +59,12 @@ record DemoOptions(String command, List<String> arguments, Path repoRoot, Path d
 			                it is back in every ISR and restore the preferred leaders
 			  kill <instance>
 			                kill -9 one service instance (fraud-service-2)
-			  drill <scale|broker|quorum|rolling|orders|protocols> [--rate R]
+			  drill <scale|broker|quorum|rolling|orders|protocols|share> [--rate R]
 			                a verified drill under load: scale fraud-service to 3, kill one, then 7;
 			                kill -9 the active controller; two of three brokers down; a rolling restart;
 			                kill -9 orders-service; the classic and the consumer rebalance protocol
-			                side by side (small demo groups: 3 members, kill -9 one, 7)
+			                side by side (small demo groups: 3 members, kill -9 one, 7); the
+			                notification-dispatch share group (8 members, a kill, a reject)
 			  cutover billing
 			                show the v1/v2 comparison, then make billing v2 the live writer of
 			                invoices: v1 stops, its committed offsets go to billing-v2-live

@@ -1,6 +1,8 @@
 package com.example.orderflow.demo.groups;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,19 +54,17 @@ import tools.jackson.databind.node.ObjectNode;
  * classic and the consumer protocol.
  * <p>
  * Arguments: {@code <client.properties> <protocol> <group> <output topic> <instance>
- * <members> [<session ms> <heartbeat ms>]}; the timeouts only for the classic protocol,
- * whose members set their own (the consumer protocol's come from the broker).
+ * <members> <now|on-signal> [<session ms> <heartbeat ms>]}; the timeouts only for the
+ * classic protocol, whose members set their own (the consumer protocol's come from the
+ * broker).
  */
 public final class GroupMembers {
 
 	/** Each output's value names the order event it answers, as the services' do. */
 	static final String CAUSATION_ID = "causationId";
 
-	/**
-	 * Each output's header with its input's timestamp (epoch ms): how long a record
-	 * waited for its output shows a member that paused.
-	 */
-	public static final String INPUT_TIMESTAMP = "orderflow-input-timestamp";
+	/** The members join when told on standard input, not at once. */
+	static final String ON_SIGNAL = "on-signal";
 
 	/** Logged, with the time, when a member asks to join its group. */
 	static final String JOINS = "joins";
@@ -75,9 +75,9 @@ public final class GroupMembers {
 	}
 
 	public static void main(String[] args) throws Exception {
-		if (args.length != 6 && args.length != 8) {
+		if (args.length != 7 && args.length != 9) {
 			System.err.println("Usage: GroupMembers <client.properties> <classic|consumer> <group> <output topic> "
-					+ "<instance> <members> [<session ms> <heartbeat ms>]");
+					+ "<instance> <members> <now|on-signal> [<session ms> <heartbeat ms>]");
 			System.exit(2);
 		}
 		Properties client = new Properties();
@@ -85,13 +85,30 @@ public final class GroupMembers {
 			client.load(reader);
 		}
 		Settings settings = new Settings(client, args[1], args[2], args[3], args[4],
-				(args.length == 8) ? args[6] : null, (args.length == 8) ? args[7] : null);
+				(args.length == 9) ? args[7] : null, (args.length == 9) ? args[8] : null);
 		int count = Integer.parseInt(args[5]);
+		CountDownLatch join = new CountDownLatch(args[6].equals(ON_SIGNAL) ? 1 : 0);
+		if (join.getCount() > 0) {
+			// Connected and ready, the members join when a line comes on standard input:
+			// the drill starts them early so that the JVM's start is not part of the
+			// join.
+			Thread signal = new Thread(() -> {
+				try {
+					new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+				}
+				catch (IOException ex) {
+					// The launcher is gone: the parent watch ends this JVM.
+				}
+				join.countDown();
+			}, "join-signal");
+			signal.setDaemon(true);
+			signal.start();
+		}
 		AtomicBoolean running = new AtomicBoolean(true);
 		CountDownLatch stopped = new CountDownLatch(count);
 		List<Member> members = new ArrayList<>();
 		for (int n = 1; n <= count; n++) {
-			Member member = new Member(settings, settings.instance() + "-" + n, running, stopped);
+			Member member = new Member(settings, settings.instance() + "-" + n, running, stopped, join);
 			members.add(member);
 			new Thread(member, member.name).start();
 		}
@@ -186,11 +203,14 @@ public final class GroupMembers {
 
 		private long outputs;
 
-		Member(Settings settings, String name, AtomicBoolean running, CountDownLatch stopped) {
+		private final CountDownLatch join;
+
+		Member(Settings settings, String name, AtomicBoolean running, CountDownLatch stopped, CountDownLatch join) {
 			this.settings = settings;
 			this.name = name;
 			this.running = running;
 			this.stopped = stopped;
+			this.join = join;
 		}
 
 		void wakeup() {
@@ -208,6 +228,7 @@ public final class GroupMembers {
 			try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(this.settings.producer(this.name),
 					new StringSerializer(), new ByteArraySerializer())) {
 				producer.initTransactions();
+				this.join.await();
 				this.consumer.subscribe(List.of(Topics.ORDERS), this);
 				log("%s %s %s", this.name, JOINS, this.settings.group());
 				while (this.running.get()) {
@@ -219,6 +240,9 @@ public final class GroupMembers {
 			}
 			catch (WakeupException | InterruptException ex) {
 				// Stopping.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 			catch (RuntimeException ex) {
 				log("%s failed: %s", this.name, ex);
@@ -243,7 +267,6 @@ public final class GroupMembers {
 					ProducerRecord<String, byte[]> output = new ProducerRecord<>(this.settings.output(), record.key(),
 							output(record));
 					output.headers()
-						.add(INPUT_TIMESTAMP, Long.toString(record.timestamp()).getBytes(StandardCharsets.UTF_8))
 						.add("orderflow-instance", this.name.getBytes(StandardCharsets.UTF_8))
 						.add("orderflow-input", (record.topic() + "-" + record.partition() + "@" + record.offset())
 							.getBytes(StandardCharsets.UTF_8));

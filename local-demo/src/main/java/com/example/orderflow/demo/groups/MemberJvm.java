@@ -91,6 +91,17 @@ public final class MemberJvm implements AutoCloseable {
 		return this.process.isAlive();
 	}
 
+	/** Writes a line to its standard input. */
+	public void tell(String line) {
+		try {
+			this.process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+			this.process.getOutputStream().flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not tell " + this.name + " '" + line + "'", ex);
+		}
+	}
+
 	/** Its output so far. */
 	public List<String> log() {
 		try {

@@ -1,6 +1,5 @@
 package com.example.orderflow.demo.groups;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +35,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -114,15 +112,19 @@ public final class ProtocolDrill {
 		List<Side> sides = new ArrayList<>();
 		OrderLoad.Running load = null;
 		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties());
-				OutputLedger ledger = new OutputLedger(this.processes.clientProperties())) {
+				OutputLedger ledger = new OutputLedger(this.processes.clientProperties());
+				InputWatch inputs = new InputWatch(this.processes.clientProperties())) {
 			Admin admin = cluster.admin();
 			Timeouts timeouts = Timeouts.of(admin);
 			report.check("equal failure detection", true,
 					"both protocols: a member is gone after %d ms without a heartbeat, heartbeats every %d ms (the brokers' group.consumer.*, the classic members' own settings)"
 						.formatted(timeouts.sessionMs(), timeouts.heartbeatMs()));
 			GROUPS.forEach((protocol, group) -> sides.add(new Side(admin, protocol, group, timeouts)));
-			sides.forEach((side) -> side.start("a", 2));
-			sides.forEach((side) -> side.victim = side.start("b", 1));
+			sides.forEach((side) -> side.start("a", 2, true));
+			sides.forEach((side) -> side.victim = side.start("b", 1, true));
+			// Started now, connected, joining only when told: the join is not a JVM's
+			// start.
+			sides.forEach((side) -> side.newcomers = side.start("c", 5, false));
 			awaitShapes(admin, sides, 3, List.of(2, 2, 2)).forEach((side, three) -> {
 				side.before = three;
 				report.check(side.protocol + ": 3 members", true, "2 partitions each: " + owners(three));
@@ -142,14 +144,14 @@ public final class ProtocolDrill {
 			});
 			ClusterChecks.pause(SETTLE);
 			long startedAt = System.currentTimeMillis();
-			sides.forEach((side) -> side.newcomers = side.start("c", 5));
+			sides.forEach((side) -> side.newcomers.tell("join"));
 			awaitShapes(admin, sides, 7, List.of(1, 1, 1, 1, 1, 1)).forEach((side, seven) -> {
 				side.seven = seven;
 				// The rebalance starts when the last of them asks to join (their JVM's
 				// log).
 				side.joinAt = GroupMembers.lastJoin(side.newcomers.log(), 5).orElse(startedAt);
 				report.check(side.protocol + ": 7 members, one idle", true,
-						"5 joined (%.1f s after their JVM started), settled %.1f s later: %s".formatted(
+						"5 joined (%.1f s after they were told), settled %.1f s later: %s".formatted(
 								(side.joinAt - startedAt) / 1e3, (side.joinedAt - side.joinAt) / 1e3, owners(seven)));
 				this.diagrams.accept(seven.diagram(7));
 			});
@@ -169,7 +171,7 @@ public final class ProtocolDrill {
 							.formatted(acknowledged.size(), side.group, group.duplicates(), group.missing()));
 				List<ConsumerRecord<String, byte[]>> written = side.outputs.readNew();
 				oneOwnerAtATime(report, side.protocol, side.watch, written);
-				Figures measured = side.measure(written);
+				Figures measured = side.measure(written, inputs);
 				this.figures.add(measured);
 				report.number(side.protocol + " taken over after ms", measured.takenOverMs());
 				report.number(side.protocol + " kill: longest wait on kept partitions ms", measured.killWaitMs());
@@ -294,16 +296,16 @@ public final class ProtocolDrill {
 				.accept("%s protocol: group %s, writing %s".formatted(protocol, group, this.output));
 		}
 
-		MemberJvm start(String jvm, int count) {
+		MemberJvm start(String jvm, int count, boolean joinNow) {
 			String instance = this.group + "-" + jvm;
-			List<String> arguments = new ArrayList<>(
-					List.of(this.protocol, this.group, this.output, instance, Integer.toString(count)));
+			List<String> arguments = new ArrayList<>(List.of(this.protocol, this.group, this.output, instance,
+					Integer.toString(count), joinNow ? "now" : GroupMembers.ON_SIGNAL));
 			arguments.addAll(this.timeouts);
 			MemberJvm started = MemberJvm.start(instance, GroupMembers.class,
 					ProtocolDrill.this.processes.clientProperties(), arguments);
 			this.jvms.add(started);
-			ProtocolDrill.this.progress.accept(
-					"started %s (pid %d): %d member(s) of %s".formatted(instance, started.pid(), count, this.group));
+			ProtocolDrill.this.progress.accept("started %s (pid %d): %d member(s) of %s%s".formatted(instance,
+					started.pid(), count, this.group, joinNow ? "" : ", to join when told"));
 			return started;
 		}
 
@@ -329,8 +331,9 @@ public final class ProtocolDrill {
 			}
 		}
 
-		Figures measure(List<ConsumerRecord<String, byte[]>> written) {
-			return ProtocolDrill.measure(this.protocol, written, this.held, List.of(this.before, this.two, this.seven),
+		Figures measure(List<ConsumerRecord<String, byte[]>> written, InputWatch inputs) {
+			return ProtocolDrill.measure(this.protocol, written, inputs, this.held,
+					List.of(this.before, this.two, this.seven),
 					List.of(this.killedAt, this.ownedAt, this.joinAt, this.joinedAt));
 		}
 
@@ -359,17 +362,20 @@ public final class ProtocolDrill {
 
 	/**
 	 * @param groups the group with 3 members, after the kill, after the join
-	 * @param times when the member was killed, the group had 2 members, the 5 started and
+	 * @param times when the member was killed, the group had 2 members, the 5 joined and
 	 * the group had 7 (epoch ms)
 	 */
-	private static Figures measure(String protocol, List<ConsumerRecord<String, byte[]>> written,
+	private static Figures measure(String protocol, List<ConsumerRecord<String, byte[]>> written, InputWatch inputs,
 			Map<Integer, String> held, List<GroupAssignments> groups, List<Long> times) {
-		List<RebalancePauses.Output> outputs = written.stream()
-			.flatMap((record) -> HandlingRuns.Handled.of(record)
-				.map((handled) -> new RebalancePauses.Output(partitionOf(handled.partition()), handled.instance(),
-						inputTimestamp(record), record.timestamp()))
-				.stream())
-			.toList();
+		List<RebalancePauses.Output> outputs = new ArrayList<>();
+		for (ConsumerRecord<String, byte[]> record : written) {
+			HandlingRuns.Handled.of(record).ifPresent((handled) -> {
+				int partition = partitionOf(handled.partition());
+				inputs.readableAt(partition, handled.offset())
+					.ifPresent((readable) -> outputs
+						.add(new RebalancePauses.Output(partition, handled.instance(), readable, record.timestamp())));
+			});
+		}
 		long killedAt = times.get(0);
 		long joinAt = times.get(2);
 		long settle = SETTLE.toMillis();
@@ -382,11 +388,6 @@ public final class ProtocolDrill {
 				keptAtJoin.size(),
 				RebalancePauses.longestWait(outputs, keptAtJoin, joinAt, times.get(3) + settle).orElse(-1),
 				RebalancePauses.longestWait(outputs, keptAtJoin, joinAt - settle, joinAt).orElse(-1));
-	}
-
-	private static long inputTimestamp(ConsumerRecord<String, byte[]> output) {
-		Header header = output.headers().lastHeader(GroupMembers.INPUT_TIMESTAMP);
-		return (header != null) ? Long.parseLong(new String(header.value(), StandardCharsets.UTF_8)) : -1;
 	}
 
 	/** Each owned partition and its owner's name (client id, as its outputs say). */

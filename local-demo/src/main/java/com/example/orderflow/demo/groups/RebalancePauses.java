@@ -21,12 +21,12 @@ public final class RebalancePauses {
 
 	/**
 	 * One committed output: the input partition it answers, who made it, when its input
-	 * was written and when the output (epoch ms).
+	 * became readable and when the output was made (epoch ms).
 	 */
-	public record Output(int partition, String member, long inputTimestamp, long timestamp) {
+	public record Output(int partition, String member, long readableAt, long timestamp) {
 
 		long waited() {
-			return this.timestamp - this.inputTimestamp;
+			return this.timestamp - this.readableAt;
 		}
 
 	}
@@ -53,13 +53,13 @@ public final class RebalancePauses {
 	}
 
 	/**
-	 * The longest a record of these partitions written in {@code [from, to]} waited for
-	 * its output; empty if there was none.
+	 * The longest a record of these partitions that became readable in {@code [from, to]}
+	 * waited for its output; empty if there was none.
 	 */
 	public static OptionalLong longestWait(Collection<Output> outputs, Set<Integer> partitions, long from, long to) {
 		return outputs.stream()
-			.filter((output) -> partitions.contains(output.partition()) && output.inputTimestamp() >= from
-					&& output.inputTimestamp() <= to)
+			.filter((output) -> partitions.contains(output.partition()) && output.readableAt() >= from
+					&& output.readableAt() <= to)
 			.mapToLong(Output::waited)
 			.max();
 	}
