@@ -3,6 +3,7 @@ package com.example.orderflow.cluster.process;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,20 @@ public final class Termination {
 		stubborn.forEach(ProcessHandle::destroyForcibly);
 		awaitExit(stubborn, AFTER_KILL);
 		return stubborn;
+	}
+
+	/**
+	 * {@code kill -9} of one process, and a wait of up to 10 s until it is gone: no
+	 * graceful shutdown, nothing finished on the way out.
+	 */
+	public static void kill(Process process) {
+		process.destroyForcibly();
+		try {
+			process.waitFor(AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static void awaitExit(List<ProcessHandle> processes, Duration timeout) {

@@ -16,7 +16,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.example.orderflow.cluster.process.HealthProbe;
 import com.example.orderflow.cluster.process.LogTail;
@@ -169,13 +168,7 @@ public final class ServiceProcess {
 
 	/** {@code kill -9}: no graceful shutdown, no offsets committed on the way out. */
 	public void kill() {
-		this.process.destroyForcibly();
-		try {
-			this.process.waitFor(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		Termination.kill(this.process);
 		this.pidFile.delete();
 	}
 

@@ -1,9 +1,6 @@
 package com.example.orderflow.demo.groups;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -12,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -113,21 +109,11 @@ public final class DispatchMembers {
 			System.err.println("Usage: DispatchMembers <client.properties> --instance <name> --members <n>");
 			System.exit(2);
 		}
-		DispatchMembers members = new DispatchMembers(clientSettings(Path.of(args[0])), args[2],
+		DispatchMembers members = new DispatchMembers(MemberJvm.clientSettings(Path.of(args[0])), args[2],
 				Integer.parseInt(args[4]));
 		Thread closing = new Thread(members::close, "close-members");
 		Runtime.getRuntime().addShutdownHook(closing);
 		members.run();
-	}
-
-	private static Map<String, Object> clientSettings(Path file) throws IOException {
-		Properties properties = new Properties();
-		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-			properties.load(reader);
-		}
-		Map<String, Object> settings = new HashMap<>();
-		properties.forEach((key, value) -> settings.put((String) key, value));
-		return settings;
 	}
 
 	/** Starts every member and returns once all have closed. */

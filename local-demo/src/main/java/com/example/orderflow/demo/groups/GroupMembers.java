@@ -3,9 +3,7 @@ package com.example.orderflow.demo.groups;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,10 +77,7 @@ public final class GroupMembers {
 					+ "<instance> <members> <now|on-signal> [<session ms> <heartbeat ms>]");
 			System.exit(2);
 		}
-		Properties client = new Properties();
-		try (Reader reader = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
-			client.load(reader);
-		}
+		Map<String, Object> client = MemberJvm.clientSettings(Path.of(args[0]));
 		Settings settings = new Settings(client, args[1], args[2], args[3], args[4],
 				(args.length == 9) ? args[7] : null, (args.length == 9) ? args[8] : null);
 		int count = Integer.parseInt(args[5]);
@@ -148,8 +142,8 @@ public final class GroupMembers {
 	}
 
 	/** What every member of this JVM shares. */
-	record Settings(Properties client, String protocol, String group, String output, String instance, String sessionMs,
-			String heartbeatMs) {
+	record Settings(Map<String, Object> client, String protocol, String group, String output, String instance,
+			String sessionMs, String heartbeatMs) {
 
 		Map<String, Object> consumer(String member) {
 			Map<String, Object> config = common();
@@ -179,9 +173,7 @@ public final class GroupMembers {
 		}
 
 		private Map<String, Object> common() {
-			Map<String, Object> config = new HashMap<>();
-			this.client.forEach((key, value) -> config.put((String) key, value));
-			return config;
+			return new HashMap<>(this.client);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package com.example.orderflow.demo.groups;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import com.example.orderflow.cluster.ParentWatch;
 import com.example.orderflow.cluster.process.LogTail;
@@ -79,6 +80,20 @@ public final class MemberJvm implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * In the member JVM: the client settings that {@link #start} wrote to the file named
+	 * by its first argument.
+	 */
+	public static Map<String, Object> clientSettings(Path file) throws IOException {
+		Properties properties = new Properties();
+		try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			properties.load(reader);
+		}
+		Map<String, Object> settings = new HashMap<>();
+		properties.forEach((key, value) -> settings.put((String) key, value));
+		return settings;
+	}
+
 	public String name() {
 		return this.name;
 	}
@@ -121,13 +136,7 @@ public final class MemberJvm implements AutoCloseable {
 	 * {@code kill -9}: its members neither leave their group nor finish what they hold.
 	 */
 	public void kill() {
-		this.process.destroyForcibly();
-		try {
-			this.process.waitFor(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		Termination.kill(this.process);
 	}
 
 	/** SIGTERM (its members close and leave their group), then its folder is removed. */
