@@ -19,13 +19,16 @@ import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * What the drills ask the cluster itself through the Admin API: who leads each partition,
@@ -185,12 +188,36 @@ public final class ClusterChecks implements AutoCloseable {
 		}
 	}
 
-	private static <T> T get(Supplier<org.apache.kafka.common.KafkaFuture<T>> call) {
+	/**
+	 * Creates the topic unless it exists.
+	 * @return whether this call created it
+	 */
+	public boolean createIfMissing(NewTopic topic) {
+		try {
+			get(() -> this.admin.createTopics(List.of(topic)).all());
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			if (ex.getCause() instanceof TopicExistsException) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * One Admin call's answer within 15 s; the cluster's refusal (its exception as the
+	 * cause) or no answer as an {@link IllegalStateException}.
+	 */
+	public static <T> T get(Supplier<KafkaFuture<T>> call) {
 		try {
 			return call.get().get(15, TimeUnit.SECONDS);
 		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("No answer from the cluster: " + ex.getMessage(), ex);
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("No answer from the cluster within 15 s", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

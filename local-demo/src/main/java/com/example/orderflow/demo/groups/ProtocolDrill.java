@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -36,7 +33,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The classic and the consumer rebalance protocol (KIP-848) side by side, on the same
@@ -119,14 +115,13 @@ public final class ProtocolDrill {
 			report.check("equal failure detection", true,
 					"both protocols: a member is gone after %d ms without a heartbeat, heartbeats every %d ms (the brokers' group.consumer.*, the classic members' own settings)"
 						.formatted(timeouts.sessionMs(), timeouts.heartbeatMs()));
-			GROUPS.forEach((protocol, group) -> sides.add(new Side(admin, protocol, group, timeouts)));
+			GROUPS.forEach((protocol, group) -> sides.add(new Side(cluster, protocol, group, timeouts)));
 			sides.forEach((side) -> side.start("a", 2, true));
 			sides.forEach((side) -> side.victim = side.start("b", 1, true));
 			// Started now, connected, joining only when told: the join is not a JVM's
 			// start.
 			sides.forEach((side) -> side.newcomers = side.start("c", 5, false));
 			awaitShapes(admin, sides, 3, List.of(2, 2, 2)).forEach((side, three) -> {
-				side.before = three;
 				report.check(side.protocol + ": 3 members", true, "2 partitions each: " + owners(three));
 				this.diagrams.accept(three.diagram(3));
 			});
@@ -281,14 +276,14 @@ public final class ProtocolDrill {
 
 		private long joinedAt;
 
-		Side(Admin admin, String protocol, String group, Timeouts timeouts) {
+		Side(ClusterChecks cluster, String protocol, String group, Timeouts timeouts) {
 			this.protocol = protocol;
 			this.group = group;
 			this.output = OutputLedger.OUTPUT_OF_GROUP.get(group);
 			this.timeouts = protocol.equals("classic")
 					? List.of(Long.toString(timeouts.sessionMs()), Long.toString(timeouts.heartbeatMs())) : List.of();
-			createTopic(admin, this.output);
-			startAtTheEnd(admin, group);
+			cluster.createIfMissing(new NewTopic(this.output, Optional.of(Topics.PARTITIONS), Optional.empty()));
+			startAtTheEnd(cluster.admin(), group);
 			this.watch = new AssignmentWatch(ProtocolDrill.this.processes.clientProperties(), group);
 			this.outputs = new OutputLedger.TopicReader(ProtocolDrill.this.processes.clientProperties(), this.output)
 				.fromNow();
@@ -430,76 +425,40 @@ public final class ProtocolDrill {
 			.collect(Collectors.joining(", "));
 	}
 
-	private static void createTopic(Admin admin, String topic) {
-		try {
-			admin.createTopics(List.of(new NewTopic(topic, Optional.of(Topics.PARTITIONS), Optional.empty())))
-				.all()
-				.get(30, TimeUnit.SECONDS);
-		}
-		catch (ExecutionException ex) {
-			if (!(ex.getCause() instanceof TopicExistsException)) {
-				throw new IllegalStateException("Could not create " + topic + ": " + ex.getCause().getMessage(), ex);
-			}
-		}
-		catch (InterruptedException | TimeoutException ex) {
-			throw new IllegalStateException("Could not create " + topic, ex);
-		}
-	}
-
 	/**
 	 * A run starts with the group's offsets at the end of {@code orders}: the group of an
 	 * earlier run (maybe of the other protocol type) is deleted first.
 	 */
-	private void startAtTheEnd(Admin admin, String group) {
+	private static void startAtTheEnd(Admin admin, String group) {
 		try {
-			try {
-				admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
-			}
-			catch (ExecutionException ex) {
-				if (!(ex.getCause() instanceof GroupIdNotFoundException)) {
-					throw new IllegalStateException("Could not delete the group " + group
-							+ " of an earlier run (do members of it still run?): " + ex.getCause().getMessage(), ex);
-				}
-			}
-			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-			for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
-				latest.put(new TopicPartition(Topics.ORDERS, partition), OffsetSpec.latest());
-			}
-			Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-			admin.listOffsets(latest)
-				.all()
-				.get(30, TimeUnit.SECONDS)
-				.forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
-			admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
+			ClusterChecks.get(() -> admin.deleteConsumerGroups(List.of(group)).all());
 		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("Could not set the offsets of " + group + ": " + ex.getMessage(), ex);
+		catch (IllegalStateException ex) {
+			if (!(ex.getCause() instanceof GroupIdNotFoundException)) {
+				throw new IllegalStateException("Could not delete the group " + group
+						+ " of an earlier run (do members of it still run?): " + ex.getMessage(), ex);
+			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
+			latest.put(new TopicPartition(Topics.ORDERS, partition), OffsetSpec.latest());
 		}
+		Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+		ClusterChecks.get(() -> admin.listOffsets(latest).all())
+			.forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
+		ClusterChecks.get(() -> admin.alterConsumerGroupOffsets(group, ends).all());
 	}
 
 	/** The brokers' failure detection for groups on the consumer protocol. */
 	record Timeouts(long sessionMs, long heartbeatMs) {
 
 		static Timeouts of(Admin admin) {
-			try {
-				String node = String
-					.valueOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id());
-				ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node);
-				Config config = admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker);
-				return new Timeouts(Long.parseLong(config.get("group.consumer.session.timeout.ms").value()),
-						Long.parseLong(config.get("group.consumer.heartbeat.interval.ms").value()));
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				throw new IllegalStateException("Could not read the brokers' group timeouts: " + ex.getMessage(), ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted", ex);
-			}
+			String node = String
+				.valueOf(ClusterChecks.get(() -> admin.describeCluster().nodes()).iterator().next().id());
+			ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node);
+			Config config = ClusterChecks.get(() -> admin.describeConfigs(List.of(broker)).all()).get(broker);
+			return new Timeouts(Long.parseLong(config.get("group.consumer.session.timeout.ms").value()),
+					Long.parseLong(config.get("group.consumer.heartbeat.interval.ms").value()));
 		}
 
 	}

@@ -2,7 +2,6 @@ package com.example.orderflow.demo.groups;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +13,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -43,10 +39,8 @@ import org.apache.kafka.clients.admin.ShareMemberDescription;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * A share group (KIP-932) on {@code orders}, verified on the cluster: 8 members in two
@@ -157,7 +151,7 @@ public final class ShareGroupDrill {
 		OrderLoad.Running load = null;
 		try (ClusterChecks cluster = new ClusterChecks(this.processes.clientProperties())) {
 			Admin admin = cluster.admin();
-			createDispatchesTopic(admin);
+			createDispatchesTopic(cluster);
 			try (OutputLedger.TopicReader dispatchReader = new OutputLedger.TopicReader(
 					this.processes.clientProperties(), Topics.NOTIFICATION_DISPATCHES)
 				.fromNow();
@@ -213,18 +207,12 @@ public final class ShareGroupDrill {
 		return this.report;
 	}
 
-	private void createDispatchesTopic(Admin admin) {
+	private void createDispatchesTopic(ClusterChecks cluster) {
 		NewTopic topic = new NewTopic(Topics.NOTIFICATION_DISPATCHES, Topics.PARTITIONS,
 				LocalCluster.REPLICATION_FACTOR)
 			.configs(Map.of("min.insync.replicas", Integer.toString(LocalCluster.MIN_INSYNC_REPLICAS)));
-		try {
-			get(() -> admin.createTopics(List.of(topic)).all());
+		if (cluster.createIfMissing(topic)) {
 			this.progress.accept("created topic " + Topics.NOTIFICATION_DISPATCHES);
-		}
-		catch (IllegalStateException ex) {
-			if (!(ex.getCause() instanceof TopicExistsException)) {
-				throw ex;
-			}
 		}
 	}
 
@@ -236,8 +224,8 @@ public final class ShareGroupDrill {
 			.map((setting) -> new AlterConfigOp(new ConfigEntry(setting.getKey(), setting.getValue()),
 					AlterConfigOp.OpType.SET))
 			.toList();
-		get(() -> admin.incrementalAlterConfigs(Map.of(group, operations)).all());
-		Config config = get(() -> admin.describeConfigs(List.of(group)).all()).get(group);
+		ClusterChecks.get(() -> admin.incrementalAlterConfigs(Map.of(group, operations)).all());
+		Config config = ClusterChecks.get(() -> admin.describeConfigs(List.of(group)).all()).get(group);
 		List<String> wrong = new ArrayList<>();
 		GROUP_SETTINGS.forEach((name, value) -> {
 			ConfigEntry entry = config.get(name);
@@ -260,8 +248,8 @@ public final class ShareGroupDrill {
 		ShareGroupDescription group = await("the group to assign 6 partitions to " + members.size() + " members",
 				GROUP_TIMEOUT, () -> {
 					requireRunning(jvms);
-					ShareGroupDescription description = get(
-							() -> admin.describeShareGroups(List.of(GROUP)).describedGroups().get(GROUP));
+					ShareGroupDescription description = ClusterChecks
+						.get(() -> admin.describeShareGroups(List.of(GROUP)).describedGroups().get(GROUP));
 					Set<String> clients = description.members()
 						.stream()
 						.map(ShareMemberDescription::clientId)
@@ -477,9 +465,9 @@ public final class ShareGroupDrill {
 	}
 
 	private static Map<TopicPartition, SharePartitionOffsetInfo> startOffsets(Admin admin) {
-		Map<TopicPartition, SharePartitionOffsetInfo> offsets = get(
-				() -> admin.listShareGroupOffsets(Map.of(GROUP, new ListShareGroupOffsetsSpec()))
-					.partitionsToOffsetInfo(GROUP));
+		Map<TopicPartition, SharePartitionOffsetInfo> offsets = ClusterChecks
+			.get(() -> admin.listShareGroupOffsets(Map.of(GROUP, new ListShareGroupOffsetsSpec()))
+				.partitionsToOffsetInfo(GROUP));
 		Map<TopicPartition, SharePartitionOffsetInfo> orders = new HashMap<>();
 		offsets.forEach((partition, info) -> {
 			if (info != null && Topics.ORDERS.equals(partition.topic())) {
@@ -512,7 +500,8 @@ public final class ShareGroupDrill {
 	/** The members assigned a partition of orders now. */
 	private static List<String> membersOf(Admin admin, int partition) {
 		try {
-			return get(() -> admin.describeShareGroups(List.of(GROUP)).describedGroups().get(GROUP)).members()
+			return ClusterChecks.get(() -> admin.describeShareGroups(List.of(GROUP)).describedGroups().get(GROUP))
+				.members()
 				.stream()
 				.filter((member) -> ordersPartitions(member).contains(partition))
 				.map(ShareMemberDescription::clientId)
@@ -588,22 +577,6 @@ public final class ShareGroupDrill {
 		}
 		throw new IllegalStateException("Waited %d s for %s%s".formatted(timeout.toSeconds(), what,
 				(last != null) ? "; last error: " + last.getMessage() : ""));
-	}
-
-	private static <T> T get(Supplier<KafkaFuture<T>> call) {
-		try {
-			return call.get().get(15, TimeUnit.SECONDS);
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("No answer from the cluster within 15 s", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
 	}
 
 	private static Map<String, String> groupSettings() {
