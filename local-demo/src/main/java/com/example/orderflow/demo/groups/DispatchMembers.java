@@ -189,6 +189,13 @@ public final class DispatchMembers {
 			settings.put(ConsumerConfig.GROUP_ID_CONFIG, ConsumerGroups.NOTIFICATION_DISPATCH);
 			settings.put(ConsumerConfig.CLIENT_ID_CONFIG, this.name);
 			settings.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+			// One record at a time, a work item each: by default a member acquires a
+			// whole
+			// batch of its partition, and a partition's other member could get nothing
+			// (a system test run saw one of 8 receive nothing in 90 s); a killed member
+			// also held every record of its batches until they went back.
+			settings.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+			settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
 			try (KafkaShareConsumer<String, byte[]> share = new KafkaShareConsumer<>(settings, new StringDeserializer(),
 					new ByteArrayDeserializer())) {
 				this.consumer = share;
