@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
+import com.example.orderflow.events.HandlingRuns;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -30,15 +31,16 @@ public final class OrderflowHeaders {
 	public static final String REPLAYED_FROM = "orderflow-replayed-from";
 
 	/**
-	 * On every output record: the instance ({@code orderflow.instance-id}) that made it.
+	 * On every output record: the instance ({@code orderflow.instance-id}) that made it
+	 * (named in common-events, where the drills' check reads it back).
 	 */
-	public static final String INSTANCE = "orderflow-instance";
+	public static final String INSTANCE = HandlingRuns.INSTANCE;
 
 	/**
 	 * On every output record: the input it answers, as
 	 * {@code <topic>-<partition>@<offset>}.
 	 */
-	public static final String INPUT = "orderflow-input";
+	public static final String INPUT = HandlingRuns.INPUT;
 
 	private OrderflowHeaders() {
 	}

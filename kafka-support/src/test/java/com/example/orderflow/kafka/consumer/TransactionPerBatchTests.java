@@ -11,7 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import com.example.orderflow.demo.drill.HandlingRuns;
+import com.example.orderflow.events.HandlingRuns;
 import com.example.orderflow.events.DomainEvent;
 import com.example.orderflow.events.NotificationSent;
 import com.example.orderflow.events.OrderCancelled;

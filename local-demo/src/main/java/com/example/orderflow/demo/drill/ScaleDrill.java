@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.HandlingRuns;
 import org.apache.kafka.clients.admin.Admin;
 
 /**

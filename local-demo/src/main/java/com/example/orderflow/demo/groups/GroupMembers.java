@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.example.orderflow.events.HandlingRuns;
 import com.example.orderflow.events.Topics;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -259,8 +260,8 @@ public final class GroupMembers {
 					ProducerRecord<String, byte[]> output = new ProducerRecord<>(this.settings.output(), record.key(),
 							output(record));
 					output.headers()
-						.add("orderflow-instance", this.name.getBytes(StandardCharsets.UTF_8))
-						.add("orderflow-input", (record.topic() + "-" + record.partition() + "@" + record.offset())
+						.add(HandlingRuns.INSTANCE, this.name.getBytes(StandardCharsets.UTF_8))
+						.add(HandlingRuns.INPUT, (record.topic() + "-" + record.partition() + "@" + record.offset())
 							.getBytes(StandardCharsets.UTF_8));
 					producer.send(output);
 					offsets.put(new TopicPartition(record.topic(), record.partition()),

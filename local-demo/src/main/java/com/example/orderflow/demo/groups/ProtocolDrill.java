@@ -17,7 +17,7 @@ import com.example.orderflow.demo.drill.AssignmentWatch;
 import com.example.orderflow.demo.drill.ClusterChecks;
 import com.example.orderflow.demo.drill.DrillReport;
 import com.example.orderflow.demo.drill.GroupAssignments;
-import com.example.orderflow.demo.drill.HandlingRuns;
+import com.example.orderflow.events.HandlingRuns;
 import com.example.orderflow.demo.drill.OrderLoad;
 import com.example.orderflow.demo.drill.OutputLedger;
 import com.example.orderflow.demo.drill.SystemProcesses;

@@ -1,4 +1,4 @@
-package com.example.orderflow.demo.drill;
+package com.example.orderflow.events;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,10 +24,17 @@ import org.apache.kafka.common.header.Header;
  */
 public final class HandlingRuns {
 
-	/** The header names, as kafka-support's {@code OrderflowHeaders} writes them. */
-	static final String INSTANCE = "orderflow-instance";
+	/**
+	 * On every output record: the instance ({@code orderflow.instance-id}) that made it.
+	 * Written by kafka-support's {@code Provenance} and the demo's group members.
+	 */
+	public static final String INSTANCE = "orderflow-instance";
 
-	static final String INPUT = "orderflow-input";
+	/**
+	 * On every output record: the input it answers, as
+	 * {@code <topic>-<partition>@<offset>}.
+	 */
+	public static final String INPUT = "orderflow-input";
 
 	private HandlingRuns() {
 	}

@@ -1,10 +1,10 @@
-package com.example.orderflow.demo.drill;
+package com.example.orderflow.events;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.example.orderflow.demo.drill.HandlingRuns.Handled;
+import com.example.orderflow.events.HandlingRuns.Handled;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
