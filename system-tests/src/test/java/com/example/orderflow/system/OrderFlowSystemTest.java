@@ -1,13 +1,9 @@
 package com.example.orderflow.system;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -118,35 +114,6 @@ class OrderFlowSystemTest {
 			.pollInterval(Duration.ofSeconds(1))
 			.untilAsserted(
 					() -> assertThat(lagOfEveryGroup()).allSatisfy((group, lag) -> assertThat(lag).as(group).isZero()));
-	}
-
-	/**
-	 * On one machine the brokers stand for servers of their own: the services run at nice
-	 * 5, below them (see ServiceProcess.LOWER_PRIORITY), read from
-	 * {@code /proc/<pid>/stat}.
-	 */
-	@Test
-	void theServicesRunBelowTheBrokersCpuPriority() throws Exception {
-		Map<String, Integer> services = new TreeMap<>();
-		system.servicePids().forEach((service, pid) -> services.put(service, niceness(pid)));
-		Map<Integer, Integer> brokers = new TreeMap<>();
-		system.brokerPids().forEach((node, pid) -> brokers.put(node, niceness(pid)));
-		System.out.printf("niceness: services %s, brokers %s%n", services, brokers);
-		assertThat(services).hasSizeGreaterThanOrEqualTo(7)
-			.allSatisfy((service, nice) -> assertThat(nice).isEqualTo(5));
-		assertThat(brokers).hasSize(3).allSatisfy((node, nice) -> assertThat(nice).isEqualTo(0));
-	}
-
-	/** Field 19 of {@code /proc/<pid>/stat}, counted after the command in parentheses. */
-	private static int niceness(long pid) {
-		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return Integer.parseInt(fields[19 - 3]);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	@Test

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -238,20 +237,6 @@ final class RunningSystem implements AutoCloseable {
 		assertThat(all).doesNotContain("AuthorizationException").doesNotContain("AuthenticationException");
 		assertThat(security.allPasswords()).allSatisfy((password) -> assertThat(all).doesNotContain(password));
 		assertThat(all).contains("security.protocol = SASL_SSL");
-	}
-
-	/** The services' processes, by instance name. */
-	Map<String, Long> servicePids() {
-		Map<String, Long> pids = new TreeMap<>();
-		this.services.services().forEach((service) -> pids.put(service.name(), service.pid()));
-		return pids;
-	}
-
-	/** The brokers' processes, by node id. */
-	Map<Integer, Long> brokerPids() {
-		Map<Integer, Long> pids = new TreeMap<>();
-		this.cluster.layout().nodeIds().forEach((node) -> pids.put(node, this.cluster.pid(node)));
-		return pids;
 	}
 
 	/** Every process this system started: the services and the three brokers. */

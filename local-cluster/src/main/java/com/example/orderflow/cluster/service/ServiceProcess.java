@@ -36,11 +36,11 @@ public final class ServiceProcess {
 	 * them. With two brokers killed, every consumer service's transactional producer asks
 	 * the last broker for its coordinator in a loop without back-off (the coordinator it
 	 * names is dead); at the same priority those loops took the 2 cores, and the broker
-	 * coming back needed 13-34 s instead of 10 s to register. Where {@code nice} is
-	 * missing, or with {@code ORDERFLOW_NICE=off} (to compare), none.
+	 * coming back needed 13-34 s instead of 8 s to register. Where {@code nice} is
+	 * missing, none.
 	 */
-	static final List<String> LOWER_PRIORITY = (Files.isExecutable(Path.of("/usr/bin/nice"))
-			&& !"off".equals(System.getenv("ORDERFLOW_NICE"))) ? List.of("/usr/bin/nice", "-n", "5") : List.of();
+	static final List<String> LOWER_PRIORITY = Files.isExecutable(Path.of("/usr/bin/nice"))
+			? List.of("/usr/bin/nice", "-n", "5") : List.of();
 
 	/** How long a service may take to shut down on SIGTERM before it gets SIGKILL. */
 	static final Duration STOP_GRACE = Duration.ofSeconds(20);
