@@ -30,18 +30,6 @@ import com.example.orderflow.cluster.process.Termination;
  */
 public final class ServiceProcess {
 
-	/**
-	 * Services run below the brokers' CPU priority ({@code nice -n 5}): on one machine
-	 * the three brokers stand for servers of their own, and a service must not starve
-	 * them. With two brokers killed, every consumer service's transactional producer asks
-	 * the last broker for its coordinator in a loop without back-off (the coordinator it
-	 * names is dead); at the same priority those loops took the 2 cores, and the broker
-	 * coming back needed 13-34 s instead of 8 s to register. Where {@code nice} is
-	 * missing, none.
-	 */
-	static final List<String> LOWER_PRIORITY = Files.isExecutable(Path.of("/usr/bin/nice"))
-			? List.of("/usr/bin/nice", "-n", "5") : List.of();
-
 	/** How long a service may take to shut down on SIGTERM before it gets SIGKILL. */
 	static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
@@ -84,7 +72,7 @@ public final class ServiceProcess {
 			throw new IllegalStateException("No jar for " + spec.name() + " at " + spec.jar()
 					+ ": build it first (./mvnw -DskipTests package)");
 		}
-		List<String> command = new ArrayList<>(LOWER_PRIORITY);
+		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(ClassDataSharing.launch(spec.jar()));
 		command.add("--server.port=" + spec.port());
