@@ -40,6 +40,14 @@ public final class HandlingRuns {
 	}
 
 	/**
+	 * The {@link #INPUT} header's value for an output that answers this input, as
+	 * {@link Handled#of} reads it back.
+	 */
+	public static String input(ConsumerRecord<?, ?> input) {
+		return input.topic() + "-" + input.partition() + "@" + input.offset();
+	}
+
+	/**
 	 * One input handled by one instance.
 	 *
 	 * @param partition the input's {@code topic-partition}

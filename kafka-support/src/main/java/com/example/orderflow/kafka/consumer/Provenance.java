@@ -1,5 +1,6 @@
 package com.example.orderflow.kafka.consumer;
 
+import com.example.orderflow.events.HandlingRuns;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,8 +23,7 @@ final class Provenance {
 	ProducerRecord<Object, Object> stamp(ProducerRecord<Object, Object> output, ConsumerRecord<?, ?> input) {
 		RecordHeaders headers = new RecordHeaders(output.headers().toArray());
 		OrderflowHeaders.set(headers, OrderflowHeaders.INSTANCE, this.instance);
-		OrderflowHeaders.set(headers, OrderflowHeaders.INPUT,
-				input.topic() + "-" + input.partition() + "@" + input.offset());
+		OrderflowHeaders.set(headers, OrderflowHeaders.INPUT, HandlingRuns.input(input));
 		return new ProducerRecord<>(output.topic(), output.partition(), output.timestamp(), output.key(),
 				output.value(), headers);
 	}

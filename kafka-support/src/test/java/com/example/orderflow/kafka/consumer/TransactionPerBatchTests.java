@@ -11,8 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import com.example.orderflow.events.HandlingRuns;
 import com.example.orderflow.events.DomainEvent;
+import com.example.orderflow.events.HandlingRuns;
 import com.example.orderflow.events.NotificationSent;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;

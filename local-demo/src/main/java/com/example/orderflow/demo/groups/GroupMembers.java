@@ -261,8 +261,7 @@ public final class GroupMembers {
 							output(record));
 					output.headers()
 						.add(HandlingRuns.INSTANCE, this.name.getBytes(StandardCharsets.UTF_8))
-						.add(HandlingRuns.INPUT, (record.topic() + "-" + record.partition() + "@" + record.offset())
-							.getBytes(StandardCharsets.UTF_8));
+						.add(HandlingRuns.INPUT, HandlingRuns.input(record).getBytes(StandardCharsets.UTF_8));
 					producer.send(output);
 					offsets.put(new TopicPartition(record.topic(), record.partition()),
 							new OffsetAndMetadata(record.offset() + 1));
