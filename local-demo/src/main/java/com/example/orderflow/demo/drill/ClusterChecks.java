@@ -140,6 +140,35 @@ public final class ClusterChecks implements AutoCloseable {
 	}
 
 	/** Asks for the preferred replica of every partition to lead again. */
+	/**
+	 * Where a transaction is still open on a topic, or {@code ""} when none is: a
+	 * partition whose last stable offset, where {@code read_committed} readers stop, is
+	 * below its end. A producer {@code kill -9}ed in the middle of a transaction leaves
+	 * it open until its coordinator aborts it ({@code transaction.timeout.ms}, checked
+	 * every 10 s); until then a {@code read_committed} reader does not see what other
+	 * producers committed after it on that partition, although it is committed. A count
+	 * of the outputs read before that would find them missing.
+	 */
+	public String openTransaction(String topic) {
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		get(() -> this.admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
+			.partitions()
+			.forEach((info) -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
+		Map<TopicPartition, ListOffsetsResultInfo> stable = get(
+				() -> this.admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
+		Map<TopicPartition, ListOffsetsResultInfo> ends = get(
+				() -> this.admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all());
+		for (TopicPartition partition : latest.keySet()) {
+			long lastStable = stable.get(partition).offset();
+			long end = ends.get(partition).offset();
+			if (lastStable < end) {
+				return "a transaction open on %s: read_committed readers stop at offset %d of %d".formatted(partition,
+						lastStable, end);
+			}
+		}
+		return "";
+	}
+
 	public void electPreferredLeaders() {
 		try {
 			this.admin.electLeaders(ElectionType.PREFERRED, null).all().get(30, TimeUnit.SECONDS);
