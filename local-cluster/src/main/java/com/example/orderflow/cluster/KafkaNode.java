@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -130,9 +129,6 @@ final class KafkaNode {
 				transaction.state.log.replication.factor=3
 				transaction.state.log.min.isr=2
 				num.partitions=6
-				# Coordinators for a few dozen groups and producers: see
-				# LocalCluster.INTERNAL_TOPIC_PARTITIONS.
-				%s
 				# Topics are created on purpose, with the right settings, never by a typo.
 				auto.create.topics.enable=false
 				# A consumer that joins rebalances at once: the demo and the tests wait less.
@@ -158,8 +154,7 @@ final class KafkaNode {
 				log.retention.hours=24
 				log.retention.check.interval.ms=60000
 				""".formatted(this.id, voters, listeners,
-				dataDirectory().toAbsolutePath().toString().replace('\\', '/'),
-				properties(LocalCluster.INTERNAL_TOPIC_PARTITIONS), properties(LocalCluster.GROUP_TIMEOUTS));
+				dataDirectory().toAbsolutePath().toString().replace('\\', '/'), groupTimeouts());
 		try {
 			Files.createDirectories(dataDirectory());
 			Files.writeString(propertiesFile(), configuration, StandardCharsets.UTF_8);
@@ -173,10 +168,9 @@ final class KafkaNode {
 		}
 	}
 
-	private static String properties(Map<String, String> settings) {
-		return settings.entrySet()
+	private static String groupTimeouts() {
+		return LocalCluster.GROUP_TIMEOUTS.entrySet()
 			.stream()
-			.sorted(Map.Entry.comparingByKey())
 			.map((setting) -> setting.getKey() + "=" + setting.getValue())
 			.collect(Collectors.joining("\n"));
 	}

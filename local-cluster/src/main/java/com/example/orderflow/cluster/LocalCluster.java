@@ -52,20 +52,6 @@ public final class LocalCluster implements AutoCloseable {
 	 */
 	public static final Map<String, String> GROUP_TIMEOUTS = groupTimeouts();
 
-	/**
-	 * The partitions of the brokers' internal topics, {@code __consumer_offsets} and
-	 * {@code __transaction_state}: 6 each instead of Kafka's 50. A cluster with a few
-	 * dozen groups and transactional ids needs no more coordinators, and every node
-	 * creates, follows and fetches each of those replicas. In a test JVM's cluster that
-	 * was a fifth of the tests' CPU; on these three processes no change beyond the noise
-	 * was measured (the brokers at 5 orders/s 1.12 cores against 1.16, local-cluster's
-	 * tests 91 s against 95 s), and it keeps the clusters alike. Read when the topics are
-	 * created: a cluster formatted before keeps its 50. The compose file's brokers and
-	 * the in-JVM test cluster have the same.
-	 */
-	public static final Map<String, String> INTERNAL_TOPIC_PARTITIONS = Map.of("offsets.topic.num.partitions", "6",
-			"transaction.state.log.num.partitions", "6");
-
 	private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
 	/**

@@ -263,9 +263,7 @@ class ComposeFileTests {
 				.containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", LocalCluster.MIN_INSYNC_REPLICAS)
 				.containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
 				.containsEntry("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", 0);
-			Map<String, String> settings = new LinkedHashMap<>(LocalCluster.GROUP_TIMEOUTS);
-			settings.putAll(LocalCluster.INTERNAL_TOPIC_PARTITIONS);
-			settings.forEach((setting, value) -> assertThat(environment)
+			LocalCluster.GROUP_TIMEOUTS.forEach((setting, value) -> assertThat(environment)
 				.as("%s's %s, as the local cluster's", broker, setting)
 				.containsEntry("KAFKA_" + setting.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.parseInt(value)));
 			voters.add(String.valueOf(environment.get("KAFKA_CONTROLLER_QUORUM_VOTERS")));

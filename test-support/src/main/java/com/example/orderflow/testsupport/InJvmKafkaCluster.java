@@ -35,9 +35,8 @@ final class InJvmKafkaCluster {
 	 * JVM's few groups and transactional ids need no more coordinators, and every broker
 	 * creates, follows and fetches each of those replicas for the whole test run. A
 	 * service module's tests took a fifth less CPU with 6 (billing-service: 55 and 50
-	 * CPU-seconds against 66 and 69, 57 and 55 s against 63 and 65 s). As the local
-	 * cluster's ({@code LocalCluster.INTERNAL_TOPIC_PARTITIONS}); Testcontainers' broker
-	 * gets them too.
+	 * CPU-seconds against 66 and 69, 57 and 55 s against 63 and 65 s). Testcontainers'
+	 * broker gets them too.
 	 */
 	static final Map<String, String> INTERNAL_TOPIC_PARTITIONS = Map.of("offsets.topic.num.partitions", "6",
 			"transaction.state.log.num.partitions", "6");
@@ -88,8 +87,8 @@ final class InJvmKafkaCluster {
 				.setConfigProp("auto.create.topics.enable", "false")
 				.setDeleteOnClose(true);
 			// As the local cluster: members on the consumer rebalance protocol are
-			// noticed gone after 10 s, not 45 s, and the internal topics have 6
-			// partitions.
+			// noticed gone after 10 s, not 45 s. Unlike it: 6 partitions for the internal
+			// topics (see INTERNAL_TOPIC_PARTITIONS).
 			brokerSettings().forEach(builder::setConfigProp);
 			KafkaClusterTestKit cluster = builder.build();
 			cluster.format();
