@@ -2,7 +2,6 @@ package com.example.orderflow.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -29,28 +28,7 @@ final class InJvmKafkaCluster {
 			"group.consumer.min.session.timeout.ms", "6000", "group.consumer.heartbeat.interval.ms", "1000",
 			"group.consumer.min.heartbeat.interval.ms", "500");
 
-	/**
-	 * The brokers' internal topics, {@code __consumer_offsets} and
-	 * {@code __transaction_state}, with 6 partitions each instead of Kafka's 50: a test
-	 * JVM's few groups and transactional ids need no more coordinators, and every broker
-	 * creates, follows and fetches each of those replicas for the whole test run. A
-	 * service module's tests took a fifth less CPU with 6 (billing-service: 55 and 50
-	 * CPU-seconds against 66 and 69, 57 and 55 s against 63 and 65 s). Testcontainers'
-	 * broker gets them too.
-	 */
-	static final Map<String, String> INTERNAL_TOPIC_PARTITIONS = Map.of("offsets.topic.num.partitions", "6",
-			"transaction.state.log.num.partitions", "6");
-
 	private static volatile String bootstrapServers;
-
-	/**
-	 * What this cluster's brokers and Testcontainers' broker set beyond Kafka's defaults.
-	 */
-	static Map<String, String> brokerSettings() {
-		Map<String, String> settings = new LinkedHashMap<>(GROUP_TIMEOUTS);
-		settings.putAll(INTERNAL_TOPIC_PARTITIONS);
-		return settings;
-	}
 
 	private InJvmKafkaCluster() {
 	}
@@ -87,9 +65,9 @@ final class InJvmKafkaCluster {
 				.setConfigProp("auto.create.topics.enable", "false")
 				.setDeleteOnClose(true);
 			// As the local cluster: members on the consumer rebalance protocol are
-			// noticed gone after 10 s, not 45 s. Unlike it: 6 partitions for the internal
-			// topics (see INTERNAL_TOPIC_PARTITIONS).
-			brokerSettings().forEach(builder::setConfigProp);
+			// noticed
+			// gone after 10 s, not 45 s.
+			GROUP_TIMEOUTS.forEach(builder::setConfigProp);
 			KafkaClusterTestKit cluster = builder.build();
 			cluster.format();
 			cluster.startup();

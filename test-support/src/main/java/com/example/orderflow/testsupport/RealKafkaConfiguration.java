@@ -34,10 +34,9 @@ public class RealKafkaConfiguration {
 		logger.info("Kafka for tests: Testcontainers {} (Docker engine found)", KAFKA_IMAGE);
 		KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
 		// As the in-JVM cluster: a member on the consumer protocol is noticed gone in 10
-		// s, and the internal topics have 6 partitions.
-		InJvmKafkaCluster.brokerSettings()
-			.forEach((setting, value) -> kafka.withEnv("KAFKA_" + setting.toUpperCase(Locale.ROOT).replace('.', '_'),
-					value));
+		// s.
+		InJvmKafkaCluster.GROUP_TIMEOUTS.forEach((setting, value) -> kafka
+			.withEnv("KAFKA_" + setting.toUpperCase(Locale.ROOT).replace('.', '_'), value));
 		return kafka;
 	}
 

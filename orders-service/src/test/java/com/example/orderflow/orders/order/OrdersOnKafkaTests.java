@@ -98,7 +98,7 @@ class OrdersOnKafkaTests {
 	}
 
 	/**
-	 * The first transaction on a fresh cluster creates {@code __transaction_state} (its
+	 * The first transaction on a fresh cluster creates {@code __transaction_state} (50
 	 * partitions, RF 3), which can take longer than the service's 3 s
 	 * {@code max.block.ms}: the service would rightly answer 503. Pay that once, here,
 	 * with patience, so the tests measure the service and not the cluster's first use.
