@@ -2,6 +2,7 @@ package com.example.orderflow.demo.drill;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -120,18 +120,14 @@ public final class ClusterChecks implements AutoCloseable {
 		for (String writer : ConsumerGroups.writersOf(group)) {
 			for (int level = 1; topics.contains(Topics.retry(writer, level)); level++) {
 				String retryTopic = Topics.retry(writer, level);
-				Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+				List<TopicPartition> partitions = new ArrayList<>();
 				for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
-					latest.put(new TopicPartition(retryTopic, partition), OffsetSpec.latest());
+					partitions.add(new TopicPartition(retryTopic, partition));
 				}
-				Map<TopicPartition, ListOffsetsResultInfo> ends = get(
-						() -> this.admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-							.all());
-				for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+				for (Map.Entry<TopicPartition, Long> end : ends(partitions, IsolationLevel.READ_COMMITTED).entrySet()) {
 					long offset = committed.getOrDefault(end.getKey(), 0L);
-					if (offset < end.getValue().offset()) {
-						return "%s at %s offset %d of %d".formatted(writer, end.getKey(), offset,
-								end.getValue().offset());
+					if (offset < end.getValue()) {
+						return "%s at %s offset %d of %d".formatted(writer, end.getKey(), offset, end.getValue());
 					}
 				}
 			}
@@ -139,7 +135,6 @@ public final class ClusterChecks implements AutoCloseable {
 		return "";
 	}
 
-	/** Asks for the preferred replica of every partition to lead again. */
 	/**
 	 * Where a transaction is still open on a topic, or {@code ""} when none is: a
 	 * partition whose last stable offset, where {@code read_committed} readers stop, is
@@ -150,17 +145,17 @@ public final class ClusterChecks implements AutoCloseable {
 	 * of the outputs read before that would find them missing.
 	 */
 	public String openTransaction(String topic) {
-		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-		get(() -> this.admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
+		List<TopicPartition> partitions = get(() -> this.admin.describeTopics(List.of(topic)).allTopicNames())
+			.get(topic)
 			.partitions()
-			.forEach((info) -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
-		Map<TopicPartition, ListOffsetsResultInfo> stable = get(
-				() -> this.admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
-		Map<TopicPartition, ListOffsetsResultInfo> ends = get(
-				() -> this.admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all());
-		for (TopicPartition partition : latest.keySet()) {
-			long lastStable = stable.get(partition).offset();
-			long end = ends.get(partition).offset();
+			.stream()
+			.map((info) -> new TopicPartition(topic, info.partition()))
+			.toList();
+		Map<TopicPartition, Long> stable = ends(partitions, IsolationLevel.READ_COMMITTED);
+		Map<TopicPartition, Long> ends = ends(partitions, IsolationLevel.READ_UNCOMMITTED);
+		for (TopicPartition partition : partitions) {
+			long lastStable = stable.get(partition);
+			long end = ends.get(partition);
 			if (lastStable < end) {
 				return "a transaction open on %s: read_committed readers stop at offset %d of %d".formatted(partition,
 						lastStable, end);
@@ -169,6 +164,20 @@ public final class ClusterChecks implements AutoCloseable {
 		return "";
 	}
 
+	/**
+	 * Where each partition ends for a reader of this isolation level: its last stable
+	 * offset for {@code read_committed}, its high watermark otherwise.
+	 */
+	private Map<TopicPartition, Long> ends(Collection<TopicPartition> partitions, IsolationLevel isolation) {
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		partitions.forEach((partition) -> latest.put(partition, OffsetSpec.latest()));
+		Map<TopicPartition, Long> ends = new HashMap<>();
+		get(() -> this.admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all())
+			.forEach((partition, info) -> ends.put(partition, info.offset()));
+		return ends;
+	}
+
+	/** Asks for the preferred replica of every partition to lead again. */
 	public void electPreferredLeaders() {
 		try {
 			this.admin.electLeaders(ElectionType.PREFERRED, null).all().get(30, TimeUnit.SECONDS);
