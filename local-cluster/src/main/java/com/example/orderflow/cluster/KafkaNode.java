@@ -147,11 +147,6 @@ final class KafkaNode {
 				# bouncing back to the producer with CONCURRENT_TRANSACTIONS after 100 ms and
 				# coming again, records and all (README, "Benchmark").
 				add.partitions.to.txn.retry.backoff.max.ms=2000
-				# A transaction left open by a producer that was kill -9ed is aborted within a
-				# second of its transaction.timeout.ms (15 s for the services) instead of ten:
-				# until then read_committed readers stop at it, so a group's next owner, the
-				# drills' counts and the classic protocol's survivors wait that much less.
-				transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 
 				# A laptop's disk is not a data centre's: bounded segments and retention.
 				log.segment.bytes=16777216
