@@ -1,6 +1,7 @@
 package com.example.orderflow.kafka.consumer;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import brave.handler.MutableSpan;
@@ -60,6 +63,9 @@ class RecordTracingTests {
 	static final String GROUP = "tracing-tests";
 
 	static final String OUTPUT = "tracing-tests-notifications";
+
+	/** The trace an OpenMetrics exemplar names. */
+	private static final Pattern EXEMPLAR_TRACE = Pattern.compile("trace_id=\"([0-9a-f]+)\"");
 
 	@Autowired
 	private KafkaListenerEndpointRegistry registry;
@@ -148,30 +154,52 @@ class RecordTracingTests {
 	}
 
 	private void sendAndAwaitOutput(Traceparent producer) {
+		sendAndAwaitOutput("customer-orphan", producer);
+	}
+
+	private Traceparent sendAndAwaitOutput(String customer) {
+		return sendAndAwaitOutput(customer, Traceparent.random());
+	}
+
+	private Traceparent sendAndAwaitOutput(String customer, Traceparent producer) {
 		UUID orderId = UUID.randomUUID();
-		OrderCreated order = TestOrders.created(orderId, "customer-orphan", "DE");
+		OrderCreated order = TestOrders.created(orderId, customer, "DE");
 		this.clients.sendRecords(List.of(record(Topics.ORDERS, orderId.toString(), order, producer)));
 		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), order.eventId());
+		return producer;
 	}
 
 	/**
 	 * What lets Grafana's latency panel link to a trace: the latency histogram's bucket
 	 * carries, as its exemplar, the trace of a record it counted (OpenMetrics only).
+	 * <p>
+	 * Not every record becomes one: Prometheus' sampler keeps a bucket's exemplar at
+	 * least 7 s and takes none for 90 ms after it took or passed one. So a record of an
+	 * earlier test in the same bucket may still hold it (a suite once failed so, with one
+	 * record sent: the histogram had counted it and named four others). Records go one
+	 * after another, each once the previous one's output is there, until the histogram
+	 * names one of them: within about 7 s when the sampler works, never when exemplars
+	 * are not taken in the record's span.
 	 */
 	@Test
 	void theLatencyHistogramNamesTheTraceOfARecordItCountedAsItsExemplar() {
-		UUID orderId = UUID.randomUUID();
-		OrderCreated order = TestOrders.created(orderId, "customer-exemplar", "DE");
-		Traceparent producer = Traceparent.random();
+		Set<String> sentTraces = new HashSet<>();
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			sentTraces.add(sendAndAwaitOutput("customer-exemplar").traceId());
+			return exemplarTraces().stream().anyMatch(sentTraces::contains);
+		});
+	}
 
-		this.clients.sendRecords(List.of(record(Topics.ORDERS, orderId.toString(), order, producer)));
-
-		this.clients.awaitExactlyOneResultPerEvent(GROUP, OUTPUT, Set.of(orderId), order.eventId());
-		String exemplar = "trace_id=\"" + producer.traceId() + "\"";
-		await().untilAsserted(() -> assertThat(this.prometheus.scrape("application/openmetrics-text").lines())
-			.filteredOn((line) -> line.startsWith("orderflow_events_latency_seconds_bucket{")
+	/** The traces that the group's latency buckets name as their exemplars. */
+	private Set<String> exemplarTraces() {
+		return this.prometheus.scrape("application/openmetrics-text")
+			.lines()
+			.filter((line) -> line.startsWith("orderflow_events_latency_seconds_bucket{")
 					&& line.contains("group=\"" + GROUP + "\""))
-			.anySatisfy((line) -> assertThat(line).contains(exemplar)));
+			.map(EXEMPLAR_TRACE::matcher)
+			.filter(Matcher::find)
+			.map((matcher) -> matcher.group(1))
+			.collect(Collectors.toSet());
 	}
 
 	@Test
