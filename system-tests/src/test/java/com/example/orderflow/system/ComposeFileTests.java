@@ -593,7 +593,7 @@ class ComposeFileTests {
 	}
 
 	private static String kafkaImage() {
-		return System.getProperty("orderflow.kafka-image", "apache/kafka:4.3.2");
+		return System.getProperty("orderflow.kafka-image", "apache/kafka:4.3.1");
 	}
 
 	private static String zipkinImage() {

@@ -25,7 +25,7 @@ public class RealKafkaConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(RealKafkaConfiguration.class);
 
 	/** The image, pinned to the Kafka version the build uses (set by the root pom). */
-	static final String KAFKA_IMAGE = System.getProperty("orderflow.kafka-image", "apache/kafka:4.3.2");
+	static final String KAFKA_IMAGE = System.getProperty("orderflow.kafka-image", "apache/kafka:4.3.1");
 
 	@Bean
 	@ServiceConnection
