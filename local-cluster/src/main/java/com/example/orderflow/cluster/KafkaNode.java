@@ -264,6 +264,14 @@ final class KafkaNode {
 		return this.process != null && this.process.isAlive();
 	}
 
+	/**
+	 * Whether the broker of this node's last launch has logged the end of its shutdown:
+	 * its partitions' logs are closed cleanly, only its controller still runs.
+	 */
+	boolean brokerShutDown() {
+		return LogTail.contains(logFile(), "[BrokerServer id=" + this.id + "] shut down completed");
+	}
+
 	long pid() {
 		return this.lastPid;
 	}
