@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.example.orderflow.cluster.LocalCluster;
 import com.example.orderflow.cluster.service.Stack;
 import com.example.orderflow.events.ConsumerGroups;
+import com.example.orderflow.events.Topics;
 
 /**
  * Brokers failing under load, each drill checked on the cluster and counted downstream:
@@ -16,8 +18,9 @@ import com.example.orderflow.events.ConsumerGroups;
  * while orders flow; leadership moves, the API keeps answering, every acknowledged order
  * is answered once by every group; the broker returns to every ISR and the preferred
  * leaders are restored;</li>
- * <li>{@link #quorumLoss}: two of three brokers down: the orders API answers 503 and
- * writes nothing, and takes orders again once a broker returns;</li>
+ * <li>{@link #quorumLoss}: two of three brokers down (with nothing mid-commit): the
+ * orders API answers 503 and writes nothing, and takes orders again once a broker
+ * returns;</li>
  * <li>{@link #rollingRestart}: each broker stopped (controlled shutdown) and started in
  * turn under load: nothing lost, nothing twice.</li>
  * </ul>
@@ -29,6 +32,9 @@ public final class BrokerDrills {
 	private static final Duration IN_SYNC_TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Duration OUTPUTS_TIMEOUT = Duration.ofSeconds(180);
+
+	/** How long the quorum drill waits for the transactions in flight to end. */
+	private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(30);
 
 	private final SystemProcesses processes;
 
@@ -103,11 +109,12 @@ public final class BrokerDrills {
 				OutputLedger ledger = new OutputLedger(this.processes.clientProperties())) {
 			int controller = cluster.activeController();
 			int other = (controller % LocalCluster.NODES) + 1;
-			OrderLoad.Running load = new OrderLoad(this.processes.serviceUri(Stack.ORDERS), this.progress, false)
-				.start(this.ordersPerSecond, Duration.ofMinutes(5));
-			ClusterChecks.pause(Duration.ofSeconds(3));
+			awaitNothingMidCommit(cluster);
 			this.processes.killBroker(controller);
 			this.processes.killBroker(other);
+			// The orders come once the two are gone: each is refused or waits.
+			OrderLoad.Running load = new OrderLoad(this.processes.serviceUri(Stack.ORDERS), this.progress, false)
+				.start(this.ordersPerSecond, Duration.ofMinutes(5));
 			double downAt = load.now();
 			this.progress
 				.accept("nodes %d and %d killed: one broker left, below min.insync.replicas %d and without a quorum"
@@ -158,6 +165,42 @@ public final class BrokerDrills {
 			report.failed("drill", ex);
 		}
 		return report;
+	}
+
+	/**
+	 * Waits until no transaction is open on {@code orders} or on a group's output topic,
+	 * at most {@link #QUIET_TIMEOUT}. Two of three nodes {@code kill -9}ed is beyond what
+	 * three voters and RF 3 survive (one), and Kafka 4.3.1 does not keep a transaction
+	 * whole there: a coordinator killed between writing a transaction's PREPARE_COMMIT
+	 * and its replication came back, replayed its own metadata log, and for 2.5 s acted
+	 * as coordinator at its old epoch before it caught up. It committed the transaction's
+	 * offsets, while the coordinator elected meanwhile aborted its outputs: an order
+	 * without a shipment (README, "Drills"). So the two go with nothing mid-commit, and
+	 * the drill shows what it is for: the API refuses and writes nothing, recovers, and
+	 * every group stays exactly once. The broker drill still kills one node under load.
+	 */
+	private void awaitNothingMidCommit(ClusterChecks cluster) {
+		List<String> topics = Stream.concat(Stream.of(Topics.ORDERS), ConsumerGroups.OUTPUT_TOPICS.values().stream())
+			.distinct()
+			.toList();
+		long deadline = System.nanoTime() + QUIET_TIMEOUT.toNanos();
+		while (true) {
+			String open = topics.stream()
+				.map(cluster::openTransaction)
+				.filter((found) -> !found.isEmpty())
+				.findFirst()
+				.orElse("");
+			if (open.isEmpty()) {
+				this.progress
+					.accept("nothing mid-commit: no transaction open on %s".formatted(String.join(", ", topics)));
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				this.progress.accept("killing although still after %s: %s".formatted(QUIET_TIMEOUT, open));
+				return;
+			}
+			ClusterChecks.pause(Duration.ofMillis(200));
+		}
 	}
 
 	/** Each broker stopped and started in turn, under load. */
