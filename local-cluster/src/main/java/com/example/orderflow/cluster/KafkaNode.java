@@ -44,6 +44,9 @@ final class KafkaNode {
 
 	private long launchedAt;
 
+	/** How long the log was when this node was last launched. */
+	private long logLengthAtLaunch;
+
 	KafkaNode(int id, ClusterLayout layout, ClusterSecurity security) {
 		this.id = id;
 		this.layout = layout;
@@ -217,6 +220,8 @@ final class KafkaNode {
 		if (isRunning()) {
 			throw new IllegalStateException("Node " + this.id + " is already running (pid " + this.lastPid + ")");
 		}
+		// Every launch appends to the log: an earlier run's lines are not this one's.
+		this.logLengthAtLaunch = LogTail.length(logFile());
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add(MAX_HEAP);
@@ -269,7 +274,8 @@ final class KafkaNode {
 	 * its partitions' logs are closed cleanly, only its controller still runs.
 	 */
 	boolean brokerShutDown() {
-		return LogTail.contains(logFile(), "[BrokerServer id=" + this.id + "] shut down completed");
+		return LogTail.contains(logFile(), this.logLengthAtLaunch,
+				"[BrokerServer id=" + this.id + "] shut down completed");
 	}
 
 	long pid() {

@@ -36,20 +36,40 @@ public final class LogTail {
 	}
 
 	/**
-	 * Whether the end of the log (its last 64 KB) holds the text; false if unreadable.
+	 * Whether the end of the log (its last 64 KB) holds the text, looking no further back
+	 * than {@code since}: a length the log had, when its process was launched, say (a log
+	 * that several runs append to); false if unreadable.
 	 */
-	public static boolean contains(Path log, String text) {
+	public static boolean contains(Path log, long since, String text) {
 		try {
-			return Files.isRegularFile(log) && end(log).contains(text);
+			return Files.isRegularFile(log) && end(log, since).contains(text);
 		}
 		catch (IOException ex) {
 			return false;
 		}
 	}
 
+	/** How long the log is now, 0 if there is none yet. */
+	public static long length(Path log) {
+		try {
+			return Files.isRegularFile(log) ? Files.size(log) : 0;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
 	private static String end(Path log) throws IOException {
+		return end(log, 0);
+	}
+
+	/**
+	 * From {@code since} on, at most the last 64 KB; from the start if it rolled over.
+	 */
+	private static String end(Path log, long since) throws IOException {
 		try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-			long start = Math.max(0, file.length() - MAX_BYTES);
+			long from = (since <= file.length()) ? since : 0;
+			long start = Math.max(from, file.length() - MAX_BYTES);
 			byte[] bytes = new byte[(int) (file.length() - start)];
 			file.seek(start);
 			file.readFully(bytes);
