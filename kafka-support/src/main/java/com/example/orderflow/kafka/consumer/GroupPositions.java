@@ -75,13 +75,7 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 			try {
 				Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(held, READ_TIMEOUT);
 				for (TopicPartition partition : held) {
-					OffsetAndMetadata offset = committed.get(partition);
-					if (offset != null) {
-						consumer.seek(partition, offset);
-					}
-					else {
-						consumer.seekToBeginning(List.of(partition));
-					}
+					seekTo(consumer, partition, committed.get(partition));
 				}
 				return;
 			}
@@ -103,8 +97,34 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 	}
 
 	/**
+	 * Seeks the partition to the committed offset, or to its beginning where none is.
+	 * Skips a partition the group has taken from this consumer meanwhile (the consumer
+	 * protocol moves partitions on the consumer's background thread, so one held a moment
+	 * ago may be gone): its new owner starts from the committed offset itself, and a
+	 * consumer's {@code seek} of it would throw.
+	 */
+	private static void seekTo(Consumer<?, ?> consumer, TopicPartition partition, OffsetAndMetadata offset) {
+		try {
+			if (offset != null) {
+				consumer.seek(partition, offset);
+			}
+			else {
+				consumer.seekToBeginning(List.of(partition));
+			}
+		}
+		catch (IllegalStateException ex) {
+			logger.info("Not resuming {}: no longer assigned to this consumer ({})", partition, ex.getMessage());
+		}
+	}
+
+	/**
 	 * Commits the position of every partition that is past its committed offset, giving
-	 * up after the idle budget ({@link #IDLE_BUDGET} unless a test sets another).
+	 * up after the idle budget ({@link #IDLE_BUDGET} unless a test sets another). A
+	 * partition the group took from this consumer since {@code assignment()} is left to
+	 * its new owner: asked for its position, the consumer throws, and that must not reach
+	 * the container, which stops on any exception outside a listener (a fraud-service
+	 * consumer did, after a rebalance in the two-brokers-down drill, and its group wrote
+	 * nothing more).
 	 */
 	@Override
 	public void onApplicationEvent(ListenerContainerIdleEvent event) {
@@ -115,15 +135,26 @@ class GroupPositions implements ApplicationListener<ListenerContainerIdleEvent> 
 		}
 		long deadline = System.nanoTime() + this.idleBudget.toNanos();
 		try {
-			Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, left(deadline));
-			Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
+			Map<TopicPartition, Long> positions = new HashMap<>();
 			for (TopicPartition partition : assigned) {
-				long position = consumer.position(partition, left(deadline));
+				try {
+					positions.put(partition, consumer.position(partition, left(deadline)));
+				}
+				catch (IllegalStateException ex) {
+					logger.debug("Idle: {} is no longer assigned to this consumer", partition);
+				}
+			}
+			if (positions.isEmpty()) {
+				return;
+			}
+			Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(positions.keySet(), left(deadline));
+			Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
+			positions.forEach((partition, position) -> {
 				OffsetAndMetadata offset = committed.get(partition);
 				if (offset == null || position > offset.offset()) {
 					ahead.put(partition, new OffsetAndMetadata(position));
 				}
-			}
+			});
 			if (!ahead.isEmpty()) {
 				consumer.commitSync(ahead, left(deadline));
 				logger.debug("Idle: committed the positions {}", ahead);
