@@ -185,11 +185,7 @@ public final class BrokerDrills {
 			.toList();
 		long deadline = System.nanoTime() + QUIET_TIMEOUT.toNanos();
 		while (true) {
-			String open = topics.stream()
-				.map(cluster::openTransaction)
-				.filter((found) -> !found.isEmpty())
-				.findFirst()
-				.orElse("");
+			String open = cluster.openTransaction(topics);
 			if (open.isEmpty()) {
 				this.progress
 					.accept("nothing mid-commit: no transaction open on %s".formatted(String.join(", ", topics)));

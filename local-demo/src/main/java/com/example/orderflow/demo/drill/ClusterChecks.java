@@ -145,11 +145,20 @@ public final class ClusterChecks implements AutoCloseable {
 	 * of the outputs read before that would find them missing.
 	 */
 	public String openTransaction(String topic) {
-		List<TopicPartition> partitions = get(() -> this.admin.describeTopics(List.of(topic)).allTopicNames())
-			.get(topic)
-			.partitions()
+		return openTransaction(List.of(topic));
+	}
+
+	/**
+	 * Where a transaction is still open on any of the topics (see
+	 * {@link #openTransaction(String)}), or {@code ""} when none is: one read of their
+	 * partitions' ends for all of them.
+	 */
+	public String openTransaction(Collection<String> topics) {
+		List<TopicPartition> partitions = get(() -> this.admin.describeTopics(topics).allTopicNames()).values()
 			.stream()
-			.map((info) -> new TopicPartition(topic, info.partition()))
+			.flatMap((topic) -> topic.partitions()
+				.stream()
+				.map((info) -> new TopicPartition(topic.name(), info.partition())))
 			.toList();
 		Map<TopicPartition, Long> stable = ends(partitions, IsolationLevel.READ_COMMITTED);
 		Map<TopicPartition, Long> ends = ends(partitions, IsolationLevel.READ_UNCOMMITTED);

@@ -127,13 +127,7 @@ public final class OutputLedger implements AutoCloseable {
 		}
 		// Committed is not yet readable: behind a killed member's open transaction the
 		// outputs its successor committed stay hidden from read_committed readers.
-		for (String group : groups) {
-			String open = this.cluster.openTransaction(OUTPUT_OF_GROUP.get(group));
-			if (!open.isEmpty()) {
-				return open;
-			}
-		}
-		return "";
+		return this.cluster.openTransaction(groups.stream().map(OUTPUT_OF_GROUP::get).distinct().toList());
 	}
 
 	/** Reads what is new and counts once. */
