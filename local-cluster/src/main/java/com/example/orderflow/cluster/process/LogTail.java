@@ -25,7 +25,7 @@ public final class LogTail {
 			return "(no log at " + log + ")";
 		}
 		try {
-			String[] all = end(log).split("\\R");
+			String[] all = end(log, 0).split("\\R");
 			return Arrays.stream(all, Math.max(0, all.length - lines), all.length)
 				.map((line) -> "    | " + line)
 				.collect(Collectors.joining("\n"));
@@ -57,10 +57,6 @@ public final class LogTail {
 		catch (IOException ex) {
 			return 0;
 		}
-	}
-
-	private static String end(Path log) throws IOException {
-		return end(log, 0);
 	}
 
 	/**
