@@ -26,7 +26,6 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.CommonContainerStoppingErrorHandler;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.util.backoff.BackOff;
@@ -107,7 +106,8 @@ public class ConsumerServiceAutoConfiguration {
 	 * hands to the service's record listeners one by one, inside transactions of its own
 	 * (so none of the container's); offsets committed only by those transactions (manual
 	 * acks, never given); idle events for {@link GroupPositions}; and a container that
-	 * stops rather than guesses if it ever cannot tell where it stands.
+	 * stops rather than guesses if it ever cannot tell where it stands, but polls again
+	 * when the group only moved under a poll ({@link StopOnUnknownErrors}).
 	 */
 	@Bean(name = "kafkaListenerContainerFactory")
 	ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaListenerContainerFactory(
@@ -117,7 +117,7 @@ public class ConsumerServiceAutoConfiguration {
 		configurer.configure(factory, consumerFactory(consumers));
 		factory.setBatchListener(true);
 		factory.setBatchToRecordAdapter(transactions);
-		factory.setCommonErrorHandler(new CommonContainerStoppingErrorHandler());
+		factory.setCommonErrorHandler(new StopOnUnknownErrors());
 		ContainerProperties properties = factory.getContainerProperties();
 		properties.setKafkaAwareTransactionManager(null);
 		properties.setAckMode(ContainerProperties.AckMode.MANUAL);

@@ -10,6 +10,7 @@ import com.example.orderflow.events.NotificationSent;
 import com.example.orderflow.events.OrderCancelled;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.Topics;
+import com.example.orderflow.testsupport.FailingPolls;
 import com.example.orderflow.testsupport.LostCommitAnswers;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -30,7 +31,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-@Import({ BatchTestApplication.OrdersListener.class, LostCommitAnswers.class })
+@Import({ BatchTestApplication.OrdersListener.class, LostCommitAnswers.class, FailingPolls.class })
 class BatchTestApplication {
 
 	/** Publishes its notification, then is rejected: none of its output may commit. */
