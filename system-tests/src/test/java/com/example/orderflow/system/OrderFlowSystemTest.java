@@ -317,14 +317,20 @@ class OrderFlowSystemTest {
 		HttpClient http = HttpClient.newHttpClient();
 		for (ServiceProcess service : system.services()) {
 			Map<String, Integer> statusOf = new TreeMap<>();
+			String readiness = "";
 			for (String path : List.of("health/liveness", "health/readiness", "info", "prometheus", "env", "beans",
 					"configprops", "loggers", "heapdump")) {
 				HttpRequest request = HttpRequest.newBuilder(service.baseUri().resolve("/actuator/" + path))
 					.timeout(Duration.ofSeconds(10))
 					.build();
-				statusOf.put(path, http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+				HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+				statusOf.put(path, response.statusCode());
+				if (path.equals("health/readiness")) {
+					readiness = response.body();
+				}
 			}
-			assertThat(statusOf).as(service.name())
+			// The readiness body names a listener container that does not consume.
+			assertThat(statusOf).as("%s (readiness: %s)", service.name(), readiness)
 				.containsEntry("health/liveness", 200)
 				.containsEntry("health/readiness", 200)
 				.containsEntry("info", 200)

@@ -39,6 +39,10 @@ public final class Stack implements AutoCloseable {
 
 	public static final String NOTIFICATION = "notification-service";
 
+	/** Every service, in the README's order. */
+	public static final List<String> SERVICES = List.of(ORDERS, BILLING, BILLING_V2, BILLING_V2_LIVE, SHIPPING, FRAUD,
+			NOTIFICATION);
+
 	/**
 	 * Orders on base + 1, then billing, billing-v2, shipping, fraud, notification, and
 	 * billing-v2-live on base + 7.

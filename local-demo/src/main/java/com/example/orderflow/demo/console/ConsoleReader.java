@@ -49,10 +49,6 @@ final class ConsoleReader {
 
 	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(3);
 
-	/** The services the page lists, in the README's order. */
-	private static final List<String> SERVICES = List.of(Stack.ORDERS, Stack.BILLING, Stack.BILLING_V2,
-			Stack.BILLING_V2_LIVE, Stack.SHIPPING, Stack.FRAUD, Stack.NOTIFICATION);
-
 	private final Admin admin;
 
 	private final String bootstrapServers;
@@ -150,7 +146,7 @@ final class ConsoleReader {
 	 */
 	void refreshServices() {
 		Map<String, List<String>> instances = new LinkedHashMap<>();
-		for (String service : SERVICES) {
+		for (String service : Stack.SERVICES) {
 			try {
 				instances.put(service, this.processes.instances(service));
 			}

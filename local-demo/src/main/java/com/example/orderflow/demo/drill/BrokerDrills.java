@@ -94,6 +94,7 @@ public final class BrokerDrills {
 							result.errors().size(), result.retries(), result.stallSeconds()));
 			countOutputs(report, ledger, result);
 			restart(report, cluster, node);
+			ServicesReady.check(report, this.processes);
 		}
 		catch (RuntimeException ex) {
 			report.failed("drill", ex);
@@ -160,6 +161,7 @@ public final class BrokerDrills {
 					"%d answers said the order may still be accepted: %d of them on orders since, %d more than once"
 						.formatted(unknown.requests(), unknown.written(), unknown.twice()));
 			restart(report, cluster, other);
+			ServicesReady.check(report, this.processes);
 		}
 		catch (RuntimeException ex) {
 			report.failed("drill", ex);
@@ -228,6 +230,7 @@ public final class BrokerDrills {
 							result.errors().size(), result.retries(), result.stallSeconds()));
 			countOutputs(report, ledger, result);
 			preferredLeaders(report, cluster);
+			ServicesReady.check(report, this.processes);
 		}
 		catch (RuntimeException ex) {
 			report.failed("drill", ex);
