@@ -28,8 +28,9 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * were, and the next poll asks again with the member's current epoch. Kafka 4.3.1's
  * consumer-protocol consumer throws {@link StaleMemberEpochException} out of
  * {@code poll()} in exactly that case (its offset fetch for new partitions "cannot be
- * retried"); after two brokers of three were down, a notification-service container
- * stopped on it for good. Logged, then polled again after a pause.</li>
+ * retried"), and the old handler stopped on it: the likely end, read from Kafka's code,
+ * of a notification-service container that stayed stopped after two brokers of three had
+ * been down (README, "Two of three down"). Logged, then polled again after a pause.</li>
  * <li>Anything else outside a listener: stop, as from a listener.</li>
  * </ul>
  */

@@ -26,11 +26,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A poll that throws, on a real consumer of the in-JVM cluster: the container polls again
- * when the exception says the group moved under the poll (after two brokers of three were
- * down, Kafka 4.3.1's consumer threw {@link StaleMemberEpochException} out of
- * {@code poll()}, and a notification-service container stopped on it for good), and stops
- * on anything it cannot place. Same application and properties as
- * {@link TransactionPerBatchTests}, so the two share one context.
+ * when the exception says the group moved under the poll (Kafka 4.3.1's consumer throws
+ * {@link StaleMemberEpochException} out of {@code poll()} when the group fenced it while
+ * it fetched its committed offsets; the likely end of a notification-service container
+ * that stayed stopped after two brokers of three had been down), and stops on anything it
+ * cannot place. Same application and properties as {@link TransactionPerBatchTests}, so
+ * the two share one context.
  */
 @SpringBootTest(classes = BatchTestApplication.class,
 		properties = { "spring.application.name=batch-tests", "test.group=" + TransactionPerBatchTests.GROUP,
