@@ -1,15 +1,13 @@
 package com.example.orderflow.demo.drill;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 
+import com.example.orderflow.cluster.process.HealthProbe;
 import com.example.orderflow.cluster.service.Stack;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -29,8 +27,6 @@ final class ServicesReady {
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static final Duration POLL = Duration.ofMillis(500);
-
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -66,30 +62,25 @@ final class ServicesReady {
 	 * containers that does not consume, as its readiness probe reports them.
 	 */
 	static String whyNotReady(URI service) {
-		HttpRequest request = HttpRequest.newBuilder(service.resolve("/actuator/health/readiness"))
-			.timeout(Duration.ofSeconds(5))
-			.GET()
-			.build();
+		Optional<HealthProbe.Answer> answer = HealthProbe.ask(service.resolve("/actuator/health/readiness"));
+		if (answer.isEmpty()) {
+			return "no answer";
+		}
+		if (answer.get().up()) {
+			return null;
+		}
 		try {
-			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-			JsonNode health = JSON.readTree(response.body());
-			String status = health.path("status").asString("?");
-			if (response.statusCode() == 200 && status.equals("UP")) {
-				return null;
-			}
+			JsonNode health = JSON.readTree(answer.get().body());
 			JsonNode containers = health.path("components").path("kafkaListeners").path("details").path("containers");
 			List<String> idle = StreamSupport.stream(containers.spliterator(), false)
 				.filter((container) -> !container.path("state").asString().equals("consuming"))
 				.map((container) -> container.path("id").asString() + " " + container.path("state").asString())
 				.toList();
-			return status + (idle.isEmpty() ? "" : " (listener containers " + String.join(", ", idle) + ")");
+			return health.path("status").asString("?")
+					+ (idle.isEmpty() ? "" : " (listener containers " + String.join(", ", idle) + ")");
 		}
-		catch (IOException | JacksonException ex) {
-			return "no answer (" + ex.getMessage() + ")";
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
+		catch (JacksonException ex) {
+			return "HTTP " + answer.get().status() + ", not health JSON";
 		}
 	}
 
