@@ -98,18 +98,6 @@ public class OrderflowKafkaDefaults implements EnvironmentPostProcessor {
 		defaults.put("spring.kafka.consumer.isolation-level", "read_committed");
 		defaults.put("spring.kafka.consumer.enable-auto-commit", "false");
 		defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
-		// How long a leader holds a fetch that finds no new record. A record that arrives
-		// meanwhile answers it at once, so this costs no latency on a partition the
-		// consumer already fetches; a partition newly assigned to it waits for that
-		// answer. Most of the system's consumers are idle most of the time (retry topics,
-		// dead-letter topics, members with no partition of a busy topic), and with
-		// Kafka's
-		// 500 ms each asked each of its leaders twice a second: ./demo up --secure took
-		// 0.44 of a core at rest, 0.31 in the brokers (0.11 with no service running),
-		// mostly answering those empty fetches over TLS. With 2 s it took 0.33; with 5 s
-		// 0.25, but stopping the services took 15.6 s instead of 7 (each consumer's close
-		// waited for its fetch).
-		defaults.put("spring.kafka.consumer.fetch-max-wait", "2s");
 		// Every group on the rebalance protocol of KIP-848: the broker assigns, and
 		// incrementally (a member keeps its partitions while others move); the broker
 		// also
