@@ -120,10 +120,10 @@ public final class BrokerDrills {
 			this.progress
 				.accept("nodes %d and %d killed: one broker left, below min.insync.replicas %d and without a quorum"
 					.formatted(controller, other, LocalCluster.MIN_INSYNC_REPLICAS));
-			// Longer than the API takes to give up on a request (a failed send, then the
-			// abort of its transaction), so some requests are sent and refused while
-			// down.
-			ClusterChecks.pause(Duration.ofSeconds(25));
+			// Longer than the API takes to give up on a request (a send the cluster
+			// cannot take fails after the producer's delivery.timeout.ms, 12 s, and is
+			// answered then), so some requests are sent and refused while down.
+			ClusterChecks.pause(Duration.ofSeconds(15));
 			long returning = System.nanoTime();
 			this.processes.startBroker(controller);
 			double upAt = load.now();

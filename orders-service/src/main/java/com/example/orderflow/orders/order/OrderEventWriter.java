@@ -257,23 +257,30 @@ class OrderEventWriter implements SmartLifecycle {
 			ConsumerGroupMetadata generation = this.ownership.generation();
 			Map<TopicPartition, OffsetAndMetadata> read = read(batch);
 			this.kafka.executeInTransaction((operations) -> {
-				List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
-				for (Pending pending : batch) {
-					sends.add(send(operations, pending));
+				try {
+					List<CompletableFuture<SendResult<String, Object>>> sends = new ArrayList<>(batch.size());
+					for (Pending pending : batch) {
+						sends.add(send(operations, pending));
+					}
+					// While the records travel: the ownership group's offsets of these
+					// partitions (how far this owner's book has read them). The group
+					// coordinator refuses them, and so the transaction, if the group has
+					// given the partitions to another instance since. Sent after the
+					// records were acknowledged, they cost every transaction one more
+					// round trip.
+					operations.sendOffsetsToTransaction(read, generation);
+					// Any failed send aborts the whole transaction: none of the batch is
+					// visible.
+					CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+					sent[0] = System.nanoTime();
+					written.set(offsets(sends));
+					this.beforeCommit.run(batch.stream().map(Pending::event).toList());
+					return null;
 				}
-				// While the records travel: the ownership group's offsets of these
-				// partitions (how far this owner's book has read them). The group
-				// coordinator refuses them, and so the transaction, if the group has
-				// given the partitions to another instance since. Sent after the records
-				// were acknowledged, they cost every transaction one more round trip.
-				operations.sendOffsetsToTransaction(read, generation);
-				// Any failed send aborts the whole transaction: none of the batch is
-				// visible.
-				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-				sent[0] = System.nanoTime();
-				written.set(offsets(sends));
-				this.beforeCommit.run(batch.stream().map(Pending::event).toList());
-				return null;
+				catch (RuntimeException ex) {
+					refuse(batch, ex);
+					throw ex;
+				}
 			});
 			return batch;
 		}
@@ -311,8 +318,9 @@ class OrderEventWriter implements SmartLifecycle {
 	private void failed(List<Pending> batch, Map<TopicPartition, CommitOutcomes.Written> written,
 			RuntimeException failure) {
 		if (written == null) {
-			batch.forEach((pending) -> pending.done().completeExceptionally(failure));
-			refuseQueued(failure);
+			// Refused already if it failed inside the transaction (refuse): then this
+			// answers only what was queued during the abort.
+			refuse(batch, failure);
 			return;
 		}
 		CommitOutcomes.Outcome outcome;
@@ -346,6 +354,20 @@ class OrderEventWriter implements SmartLifecycle {
 				refuseQueued(failure);
 			}
 		}
+	}
+
+	/**
+	 * A transaction that failed before its commit was asked for: it is aborted (by the
+	 * template as this exception leaves the callback, or, if the cluster cannot take the
+	 * abort now, by its coordinator once {@code transaction.timeout.ms} has passed, or by
+	 * the next producer with its transactional id), so none of its orders is ever
+	 * visible. Its requests, and those queued behind it, are answered now: after the
+	 * abort, which waits up to {@code max.block.ms} for a cluster that is down, a 503
+	 * came after 24 s instead of 12.
+	 */
+	private void refuse(List<Pending> batch, RuntimeException failure) {
+		batch.forEach((pending) -> pending.done().completeExceptionally(failure));
+		refuseQueued(failure);
 	}
 
 	/**

@@ -81,7 +81,7 @@ import static org.awaitility.Awaitility.await;
 				// enough for the test whose transaction cannot settle.
 				"orderflow.orders.writer.outcome-within=" + CommitOnKafkaTests.OUTCOME_WITHIN })
 @RealKafka
-@Import({ HeldCommits.class, LostCommitAnswers.class })
+@Import({ HeldCommits.class, LostCommitAnswers.class, StalledAborts.class })
 class CommitOnKafkaTests {
 
 	/**
@@ -90,6 +90,9 @@ class CommitOnKafkaTests {
 	static final int MAX_QUEUED = 50;
 
 	static final String OUTCOME_WITHIN = "3s";
+
+	/** How long the failed transaction's abort waits: far longer than a refusal takes. */
+	private static final Duration STALLED_ABORT = Duration.ofSeconds(4);
 
 	private static final Logger logger = LoggerFactory.getLogger(CommitOnKafkaTests.class);
 
@@ -117,6 +120,9 @@ class CommitOnKafkaTests {
 
 	@Autowired
 	private LostCommitAnswers lostAnswers;
+
+	@Autowired
+	private StalledAborts aborts;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -190,6 +196,42 @@ class CommitOnKafkaTests {
 		assertThat(this.clients.readCommitted(Topics.ORDERS).stream().filter((record) -> orderId.equals(record.key())))
 			.as("records of order %s on %s", orderId, Topics.ORDERS)
 			.hasSize(1);
+	}
+
+	/**
+	 * A transaction whose send the cluster cannot take never commits, so its order is
+	 * refused as soon as the send fails, not once the abort that follows has returned:
+	 * with two of three brokers down that abort waits out {@code max.block.ms} too, and
+	 * the 503 came after 24 s instead of 12. Here the send fails at once and the abort
+	 * waits {@link #STALLED_ABORT}; a writer that answers after the abort fails the first
+	 * assertion, and the order must never be on {@code orders}.
+	 */
+	@Test
+	void anOrderWhoseSendFailsIsRefusedBeforeTheAbortOfItsTransactionReturns() throws Exception {
+		this.aborts.arm(STALLED_ABORT);
+		long started = System.nanoTime();
+		HttpResponse<String> response = placeAsync("c-send-failed").get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+		boolean abortStillWaiting = this.aborts.aborting();
+		Duration answeredAfter = Duration.ofNanos(System.nanoTime() - started);
+
+		assertThat(this.aborts.failed()).as("the send failed").isTrue();
+		assertThat(abortStillWaiting)
+			.as("the abort still waiting when the 503 came, %s after the order was sent", answeredAfter)
+			.isTrue();
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+		assertThat(json.readTree(response.body()).path("outcome").asString()).isEqualTo("refused");
+		await().atMost(WITHIN).until(() -> !this.aborts.aborting());
+		awaitNoTransactionOpen();
+		assertThat(this.clients.readCommitted(Topics.ORDERS)
+			.stream()
+			.map(ConsumerRecord::value)
+			.filter(OrderCreated.class::isInstance)
+			.map((event) -> ((OrderCreated) event).customerId()))
+			.as("orders of the refused customer on %s", Topics.ORDERS)
+			.doesNotContain("c-send-failed");
+		assertThat(placeAsync("c-after-the-abort").get(WITHIN.toSeconds(), TimeUnit.SECONDS).statusCode())
+			.as("the next order, once the abort returned")
+			.isEqualTo(201);
 	}
 
 	/**
