@@ -1,7 +1,5 @@
 package com.example.orderflow.testsupport;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -9,7 +7,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 /**
  * Once armed, the next {@code poll()} of a consumer of the application subscribed to a
@@ -40,33 +37,17 @@ public class FailingPolls {
 
 	@Bean
 	DefaultKafkaConsumerFactoryCustomizer failingPollsOnEveryConsumer() {
-		return (factory) -> addPostProcessor(factory);
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void addPostProcessor(DefaultKafkaConsumerFactory factory) {
-		factory.addPostProcessor((consumer) -> wrap((Consumer<Object, Object>) consumer));
-	}
-
-	@SuppressWarnings("unchecked")
-	private Consumer<Object, Object> wrap(Consumer<Object, Object> consumer) {
-		return (Consumer<Object, Object>) Proxy.newProxyInstance(Consumer.class.getClassLoader(),
-				new Class<?>[] { Consumer.class }, (proxy, method, arguments) -> {
-					if (method.getName().equals("poll")) {
-						Armed now = this.armed.get();
-						if (now != null && consumer.subscription().contains(now.topic())
-								&& this.armed.compareAndSet(now, null)) {
-							this.thrown.set(now.failure());
-							throw now.failure();
-						}
-					}
-					try {
-						return method.invoke(consumer, arguments);
-					}
-					catch (InvocationTargetException ex) {
-						throw ex.getCause();
-					}
-				});
+		return ClientProxies.consumers((consumer, method, arguments, call) -> {
+			if (method.getName().equals("poll")) {
+				Armed now = this.armed.get();
+				if (now != null && ((Consumer<?, ?>) consumer).subscription().contains(now.topic())
+						&& this.armed.compareAndSet(now, null)) {
+					this.thrown.set(now.failure());
+					throw now.failure();
+				}
+			}
+			return call.proceed();
+		});
 	}
 
 	private record Armed(String topic, RuntimeException failure) {

@@ -1,16 +1,12 @@
 package com.example.orderflow.testsupport;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.TimeoutException;
 
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 /**
  * Once armed, the next commit of any producer of the application reaches the cluster and
@@ -38,32 +34,15 @@ public class LostCommitAnswers {
 
 	@Bean
 	DefaultKafkaProducerFactoryCustomizer lostCommitAnswersOnEveryProducer() {
-		return (factory) -> addPostProcessor(factory);
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void addPostProcessor(DefaultKafkaProducerFactory factory) {
-		factory.addPostProcessor((producer) -> wrap((Producer<Object, Object>) producer));
-	}
-
-	@SuppressWarnings("unchecked")
-	private Producer<Object, Object> wrap(Producer<Object, Object> producer) {
-		return (Producer<Object, Object>) Proxy.newProxyInstance(Producer.class.getClassLoader(),
-				new Class<?>[] { Producer.class }, (proxy, method, arguments) -> {
-					Object result;
-					try {
-						result = method.invoke(producer, arguments);
-					}
-					catch (InvocationTargetException ex) {
-						throw ex.getCause();
-					}
-					if (method.getName().equals("commitTransaction") && this.armed.compareAndSet(true, false)) {
-						this.lost.set(true);
-						throw new TimeoutException(
-								"Timeout expired while awaiting EndTxn(true) (a test's fault: the transaction did commit)");
-					}
-					return result;
-				});
+		return ClientProxies.producers((producer, method, arguments, call) -> {
+			Object result = call.proceed();
+			if (method.getName().equals("commitTransaction") && this.armed.compareAndSet(true, false)) {
+				this.lost.set(true);
+				throw new TimeoutException(
+						"Timeout expired while awaiting EndTxn(true) (a test's fault: the transaction did commit)");
+			}
+			return result;
+		});
 	}
 
 }

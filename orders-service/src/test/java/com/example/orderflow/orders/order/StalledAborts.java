@@ -1,20 +1,19 @@
 package com.example.orderflow.orders.order;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.example.orderflow.testsupport.ClientProxies;
 import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
 
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 /**
  * Once armed, the next record any producer of the application sends fails as one the
@@ -54,41 +53,25 @@ class StalledAborts {
 
 	@Bean
 	DefaultKafkaProducerFactoryCustomizer stalledAbortsOnEveryProducer() {
-		return (factory) -> addPostProcessor(factory);
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void addPostProcessor(DefaultKafkaProducerFactory factory) {
-		factory.addPostProcessor((producer) -> wrap((Producer<Object, Object>) producer));
-	}
-
-	@SuppressWarnings("unchecked")
-	private Producer<Object, Object> wrap(Producer<Object, Object> producer) {
-		AtomicBoolean failedHere = new AtomicBoolean();
-		return (Producer<Object, Object>) Proxy.newProxyInstance(Producer.class.getClassLoader(),
-				new Class<?>[] { Producer.class }, (proxy, method, arguments) -> {
-					if (method.getName().equals("send") && this.armed.compareAndSet(true, false)) {
-						failedHere.set(true);
-						this.failed.set(true);
-						return fail((ProducerRecord<?, ?>) arguments[0],
-								(arguments.length > 1) ? (Callback) arguments[1] : null);
-					}
-					if (method.getName().equals("abortTransaction") && failedHere.compareAndSet(true, false)) {
-						this.aborting.set(true);
-						try {
-							Thread.sleep(this.stall.toMillis());
-						}
-						finally {
-							this.aborting.set(false);
-						}
-					}
-					try {
-						return method.invoke(producer, arguments);
-					}
-					catch (InvocationTargetException ex) {
-						throw ex.getCause();
-					}
-				});
+		Set<Object> failedProducers = ConcurrentHashMap.newKeySet();
+		return ClientProxies.producers((producer, method, arguments, call) -> {
+			if (method.getName().equals("send") && this.armed.compareAndSet(true, false)) {
+				failedProducers.add(producer);
+				this.failed.set(true);
+				return fail((ProducerRecord<?, ?>) arguments[0],
+						(arguments.length > 1) ? (Callback) arguments[1] : null);
+			}
+			if (method.getName().equals("abortTransaction") && failedProducers.remove(producer)) {
+				this.aborting.set(true);
+				try {
+					Thread.sleep(this.stall.toMillis());
+				}
+				finally {
+					this.aborting.set(false);
+				}
+			}
+			return call.proceed();
+		});
 	}
 
 	private static CompletableFuture<Object> fail(ProducerRecord<?, ?> record, Callback callback) {
