@@ -33,6 +33,9 @@ public final class ServiceProcess {
 	/** How long a service may take to shut down on SIGTERM before it gets SIGKILL. */
 	static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
+	/** A service's readiness probe: UP while its listener containers consume. */
+	public static final String READINESS = "/actuator/health/readiness";
+
 	private static final Duration POLL = Duration.ofMillis(250);
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -149,7 +152,7 @@ public final class ServiceProcess {
 
 	/** Whether whatever listens on a loopback port answers UP on its readiness probe. */
 	public static boolean isReadyAt(int port) {
-		return HealthProbe.isUp(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"));
+		return HealthProbe.isUp(URI.create("http://127.0.0.1:" + port + READINESS));
 	}
 
 	/** SIGTERM, so Spring shuts down gracefully; SIGKILL if it takes longer than 20 s. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.stream.StreamSupport;
 
 import com.example.orderflow.cluster.process.HealthProbe;
+import com.example.orderflow.cluster.service.ServiceProcess;
 import com.example.orderflow.cluster.service.Stack;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -53,7 +54,7 @@ final class ServicesReady {
 		}
 		while (!notReady.isEmpty() && System.nanoTime() < deadline);
 		report.check("every service ready", notReady.isEmpty(), notReady.isEmpty()
-				? "%d instances answer UP on /actuator/health/readiness".formatted(instances.size())
+				? "%d instances answer UP on %s".formatted(instances.size(), ServiceProcess.READINESS)
 				: "not ready %d s after the drill: %s".formatted(TIMEOUT.toSeconds(), String.join("; ", notReady)));
 	}
 
@@ -62,7 +63,7 @@ final class ServicesReady {
 	 * containers that does not consume, as its readiness probe reports them.
 	 */
 	static String whyNotReady(URI service) {
-		Optional<HealthProbe.Answer> answer = HealthProbe.ask(service.resolve("/actuator/health/readiness"));
+		Optional<HealthProbe.Answer> answer = HealthProbe.ask(service.resolve(ServiceProcess.READINESS));
 		if (answer.isEmpty()) {
 			return "no answer";
 		}

@@ -91,9 +91,6 @@ class CommitOnKafkaTests {
 
 	static final String OUTCOME_WITHIN = "3s";
 
-	/** How long the failed transaction's abort waits: far longer than a refusal takes. */
-	private static final Duration STALLED_ABORT = Duration.ofSeconds(4);
-
 	private static final Logger logger = LoggerFactory.getLogger(CommitOnKafkaTests.class);
 
 	private static final Duration WITHIN = Duration.ofSeconds(30);
@@ -202,25 +199,31 @@ class CommitOnKafkaTests {
 	 * A transaction whose send the cluster cannot take never commits, so its order is
 	 * refused as soon as the send fails, not once the abort that follows has returned:
 	 * with two of three brokers down that abort waits out {@code max.block.ms} too, and
-	 * the 503 came after 24 s instead of 12. Here the send fails at once and the abort
-	 * waits {@link #STALLED_ABORT}; a writer that answers after the abort fails the first
-	 * assertion, and the order must never be on {@code orders}.
+	 * the 503 came after 24 s instead of 12. Here the send fails at once and the abort is
+	 * held until the answer came ({@link StalledAborts}); a writer that answers after the
+	 * abort gets no answer out while it is held and fails the first wait, and the order
+	 * must never be on {@code orders}.
 	 */
 	@Test
 	void anOrderWhoseSendFailsIsRefusedBeforeTheAbortOfItsTransactionReturns() throws Exception {
-		this.aborts.arm(STALLED_ABORT);
-		long started = System.nanoTime();
-		HttpResponse<String> response = placeAsync("c-send-failed").get(WITHIN.toSeconds(), TimeUnit.SECONDS);
-		boolean abortStillWaiting = this.aborts.aborting();
-		Duration answeredAfter = Duration.ofNanos(System.nanoTime() - started);
+		this.aborts.arm();
+		CompletableFuture<HttpResponse<String>> answer = placeAsync("c-send-failed");
+		HttpResponse<String> response;
+		boolean abortReturned;
+		try {
+			response = await("the answer to an order whose transaction's abort is held").atMost(WITHIN)
+				.until(() -> answer.getNow(null), Objects::nonNull);
+			abortReturned = this.aborts.aborted();
+		}
+		finally {
+			this.aborts.release();
+		}
 
 		assertThat(this.aborts.failed()).as("the send failed").isTrue();
-		assertThat(abortStillWaiting)
-			.as("the abort still waiting when the 503 came, %s after the order was sent", answeredAfter)
-			.isTrue();
+		assertThat(abortReturned).as("the abort returned before the 503 came").isFalse();
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
 		assertThat(json.readTree(response.body()).path("outcome").asString()).isEqualTo("refused");
-		await().atMost(WITHIN).until(() -> !this.aborts.aborting());
+		await().atMost(WITHIN).until(this.aborts::aborted);
 		awaitNoTransactionOpen();
 		assertThat(this.clients.readCommitted(Topics.ORDERS)
 			.stream()

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orderflow.testsupport.ClientProxies;
@@ -17,38 +19,50 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Once armed, the next record any producer of the application sends fails as one the
- * cluster cannot take (its delivery times out), and the abort of that transaction then
- * waits before it reaches the cluster: what a transaction looks like while two of three
- * brokers are down, where the abort itself waits up to {@code max.block.ms}.
- * {@code @Import} it into a test and {@link #arm(Duration)} it; {@link #aborting()} tells
- * whether that abort is still waiting.
+ * cluster cannot take (its delivery times out), and the abort of that transaction is then
+ * held before it reaches the cluster until the test releases it: what a transaction looks
+ * like while two of three brokers are down, where the abort itself waits up to
+ * {@code max.block.ms}. {@code @Import} it into a test, {@link #arm()} it and
+ * {@link #release()} it; {@link #aborted()} tells whether that abort has returned.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class StalledAborts {
+
+	/**
+	 * Longer than any test holds an abort; a test that forgets to release fails, not
+	 * hangs.
+	 */
+	private static final Duration AT_MOST = Duration.ofSeconds(60);
 
 	private final AtomicBoolean armed = new AtomicBoolean();
 
 	private final AtomicBoolean failed = new AtomicBoolean();
 
-	private final AtomicBoolean aborting = new AtomicBoolean();
+	private final AtomicBoolean aborted = new AtomicBoolean();
 
-	private volatile Duration stall = Duration.ZERO;
+	private volatile CountDownLatch gate = new CountDownLatch(0);
 
-	/** Fails the next send, and makes the abort that follows wait this long. */
-	void arm(Duration stall) {
-		this.stall = stall;
+	/** Fails the next send, and holds the abort that follows until {@link #release()}. */
+	void arm() {
 		this.failed.set(false);
+		this.aborted.set(false);
+		this.gate = new CountDownLatch(1);
 		this.armed.set(true);
 	}
 
-	/** Whether the abort of the failed transaction is waiting now. */
-	boolean aborting() {
-		return this.aborting.get();
+	/** Lets the held abort reach the cluster. */
+	void release() {
+		this.gate.countDown();
 	}
 
-	/** Whether a send failed since {@link #arm(Duration)}. */
+	/** Whether a send failed since {@link #arm()}. */
 	boolean failed() {
 		return this.failed.get();
+	}
+
+	/** Whether the abort of the failed transaction has returned since {@link #arm()}. */
+	boolean aborted() {
+		return this.aborted.get();
 	}
 
 	@Bean
@@ -62,12 +76,15 @@ class StalledAborts {
 						(arguments.length > 1) ? (Callback) arguments[1] : null);
 			}
 			if (method.getName().equals("abortTransaction") && failedProducers.remove(producer)) {
-				this.aborting.set(true);
 				try {
-					Thread.sleep(this.stall.toMillis());
+					if (!this.gate.await(AT_MOST.toMillis(), TimeUnit.MILLISECONDS)) {
+						throw new IllegalStateException(
+								"An abort was held for " + AT_MOST + ": the test never released it");
+					}
+					return call.proceed();
 				}
 				finally {
-					this.aborting.set(false);
+					this.aborted.set(true);
 				}
 			}
 			return call.proceed();
