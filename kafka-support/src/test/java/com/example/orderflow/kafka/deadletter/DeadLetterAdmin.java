@@ -6,8 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.example.orderflow.testsupport.ListenerAssignments;
+
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static org.awaitility.Awaitility.await;
@@ -27,6 +30,18 @@ final class DeadLetterAdmin {
 
 	DeadLetterAdmin(int port) {
 		this.http = RestTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+	}
+
+	/**
+	 * The admin of an instance whose listeners own their partitions and whose index of
+	 * parked records is loaded, with every fault switched off: where each test starts.
+	 */
+	static DeadLetterAdmin whenReady(int port, KafkaListenerEndpointRegistry registry, ParkedRecords index) {
+		ListenerAssignments.awaitAssigned(registry);
+		await().atMost(WITHIN).until(index::isLoaded);
+		DeadLetterAdmin admin = new DeadLetterAdmin(port);
+		admin.switchFaultsOff();
+		return admin;
 	}
 
 	/** A customer name to fail on: each test's own, so no test parks another's orders. */

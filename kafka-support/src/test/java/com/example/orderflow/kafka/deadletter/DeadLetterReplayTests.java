@@ -12,7 +12,6 @@ import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
 import com.example.orderflow.kafka.consumer.OrderflowHeaders;
 import com.example.orderflow.kafka.faults.InjectedFault;
-import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import com.example.orderflow.testsupport.TestOrders;
@@ -32,11 +31,9 @@ import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.support.KafkaHeaders;
 
-import static com.example.orderflow.kafka.deadletter.DeadLetterAdmin.WITHIN;
 import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.GROUP;
 import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.OUTPUT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Guarantee 5 end to end on a real cluster, with faults switched on over HTTP: a poison
@@ -86,10 +83,7 @@ class DeadLetterReplayTests {
 
 	@BeforeEach
 	void awaitReady() {
-		ListenerAssignments.awaitAssigned(this.registry);
-		await().atMost(WITHIN).until(this.index::isLoaded);
-		this.admin = new DeadLetterAdmin(this.port);
-		this.admin.switchFaultsOff();
+		this.admin = DeadLetterAdmin.whenReady(this.port, this.registry, this.index);
 	}
 
 	@AfterEach

@@ -17,7 +17,6 @@ import java.util.stream.IntStream;
 import com.example.orderflow.events.OrderCreated;
 import com.example.orderflow.events.ResultEvent;
 import com.example.orderflow.events.Topics;
-import com.example.orderflow.testsupport.ListenerAssignments;
 import com.example.orderflow.testsupport.RealKafka;
 import com.example.orderflow.testsupport.TestKafkaClients;
 import com.example.orderflow.testsupport.TestOrders;
@@ -96,10 +95,7 @@ class ReplayAcrossInstancesTests {
 
 	@BeforeEach
 	void awaitReady() {
-		ListenerAssignments.awaitAssigned(this.registry);
-		await().atMost(WITHIN).until(this.index::isLoaded);
-		this.admin = new DeadLetterAdmin(this.port);
-		this.admin.switchFaultsOff();
+		this.admin = DeadLetterAdmin.whenReady(this.port, this.registry, this.index);
 	}
 
 	@AfterEach
