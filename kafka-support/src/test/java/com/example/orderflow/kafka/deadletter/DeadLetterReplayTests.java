@@ -31,6 +31,7 @@ import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.support.KafkaHeaders;
 
+import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.DEAD_LETTERS;
 import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.GROUP;
 import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.OUTPUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,8 +62,6 @@ class DeadLetterReplayTests {
 	 * services' 200 ms the twenty of the concurrent replays took 12 s to park.
 	 */
 	static final String IN_PLACE = "20ms";
-
-	private static final String DEAD_LETTERS = Topics.deadLetter(GROUP);
 
 	@LocalServerPort
 	private int port;

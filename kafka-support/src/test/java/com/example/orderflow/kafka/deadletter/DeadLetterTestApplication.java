@@ -35,6 +35,9 @@ class DeadLetterTestApplication {
 
 	static final String OUTPUT = "dead-letter-tests-results";
 
+	/** The group's dead-letter topic, where the tests' poison records are parked. */
+	static final String DEAD_LETTERS = Topics.deadLetter(GROUP);
+
 	@Bean
 	ConsumerService deadLetterTestsConsumerService() {
 		return new ConsumerService(GROUP, OUTPUT);

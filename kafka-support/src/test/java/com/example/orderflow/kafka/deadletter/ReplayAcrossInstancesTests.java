@@ -47,6 +47,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import static com.example.orderflow.kafka.deadletter.DeadLetterAdmin.WITHIN;
 import static com.example.orderflow.kafka.deadletter.DeadLetterAdmin.marker;
+import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.DEAD_LETTERS;
 import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.GROUP;
 import static com.example.orderflow.kafka.deadletter.DeadLetterTestApplication.OUTPUT;
 import static com.example.orderflow.kafka.deadletter.ReplayCopies.RETRY_1;
@@ -70,8 +71,6 @@ class ReplayAcrossInstancesTests {
 
 	/** Often enough that a race left open shows, short enough for a quick test. */
 	private static final int CONCURRENT_ROUNDS = 20;
-
-	private static final String DEAD_LETTERS = Topics.deadLetter(GROUP);
 
 	@LocalServerPort
 	private int port;
