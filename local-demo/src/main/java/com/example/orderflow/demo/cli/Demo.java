@@ -28,6 +28,7 @@ import com.example.orderflow.demo.drill.SystemProcesses;
 import com.example.orderflow.demo.tour.Tour;
 import com.example.orderflow.demo.tour.TourContext;
 import com.example.orderflow.demo.trace.OrderTraces;
+import org.apache.kafka.clients.admin.Admin;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,6 +41,12 @@ import tools.jackson.databind.JsonNode;
 public final class Demo {
 
 	private static final Duration RESULTS = Duration.ofSeconds(90);
+
+	/**
+	 * How long {@code scale} waits for the group, before and after: a new instance's
+	 * start on a busy 2-core machine, then a rebalance.
+	 */
+	private static final Duration SCALE_SETTLES_WITHIN = Duration.ofSeconds(90);
 
 	private static final int DEFAULT_ORDERS = 5;
 
@@ -243,9 +250,16 @@ public final class Demo {
 		}
 		String service = arguments.get(0);
 		int count = Integer.parseInt(arguments.get(1));
-		List<String> running = remoteProcesses().scale(service, count);
-		this.progress.accept("running: " + String.join(", ", running) + "; waiting for the group to settle");
-		this.out.print(GroupAssignments.awaitSettled(clusterClient(), service, count, Duration.ofSeconds(90)));
+		SystemProcesses processes = remoteProcesses();
+		try (Admin admin = Admin.create(clusterClient())) {
+			int perInstance = GroupAssignments.membersPerInstance(admin, service, processes.instances(service).size(),
+					SCALE_SETTLES_WITHIN);
+			List<String> running = processes.scale(service, count);
+			this.progress.accept("running: %s; waiting for the group to settle with %d members (%d per instance)"
+				.formatted(String.join(", ", running), count * perInstance, perInstance));
+			this.out
+				.print(GroupAssignments.awaitSettled(admin, service, count * perInstance, count, SCALE_SETTLES_WITHIN));
+		}
 		return 0;
 	}
 

@@ -75,7 +75,7 @@ public record GroupAssignments(String group, String state, List<Member> members)
 
 	/**
 	 * Waits until the group is stable with that many members (or any, with -1), every
-	 * partition owned, and the owners' shares as given.
+	 * partition owned, and the owners' shares as given (any, with null).
 	 * @throws IllegalStateException with what was last seen, after the timeout
 	 */
 	public static GroupAssignments await(Admin admin, String group, int members, List<Integer> shares,
@@ -101,50 +101,70 @@ public record GroupAssignments(String group, String state, List<Member> members)
 
 	/**
 	 * Whether the group is stable with that many members (or any, with -1), every
-	 * partition owned, and the owners' shares as given.
+	 * partition owned, and the owners' shares as given (any, with null).
 	 */
 	public boolean has(int members, List<Integer> shares) {
 		return isStable() && (members < 0 || this.members.size() == members) && unowned().isEmpty()
-				&& shares().equals(shares);
+				&& (shares == null || shares().equals(shares));
 	}
 
 	/**
-	 * How 6 partitions spread over n instances: [2, 2, 2] for 3, [1, 1, 1, 1, 1, 1] for 7
-	 * (the seventh owns none).
+	 * Waits until the group is stable with {@code members} members, every partition owned
+	 * and spread evenly over the members that own one, and draws it. A service instance
+	 * brings several members: each consumer of its {@code orders} listener (three for
+	 * billing, shipping and notification) and of its retry listeners, so the count to
+	 * wait for is {@link #membersPerInstance} of the group before it was scaled, times
+	 * the instances.
+	 * @param instances how many instances run, for the drawing
+	 * @throws IllegalStateException with what was last seen, after the timeout
 	 */
-	public static List<Integer> expectedShares(int instances) {
-		int owners = Math.min(instances, Topics.PARTITIONS);
-		List<Integer> shares = new ArrayList<>();
-		for (int owner = 0; owner < owners; owner++) {
-			shares.add(Topics.PARTITIONS / owners + ((owner < Topics.PARTITIONS % owners) ? 1 : 0));
-		}
-		return shares;
-	}
-
-	/**
-	 * Waits until the group is stable with every partition owned and spread as
-	 * {@link #expectedShares} says, and draws it.
-	 */
-	public static String awaitSettled(Map<String, Object> client, String group, int instances, Duration timeout) {
-		try (Admin admin = Admin.create(client)) {
-			long deadline = System.nanoTime() + timeout.toNanos();
-			GroupAssignments last = null;
-			while (System.nanoTime() < deadline) {
-				try {
-					last = read(admin, group);
-					if (last.isStable() && last.unowned().isEmpty()
-							&& last.shares().equals(expectedShares(instances))) {
-						return last.diagram(instances);
-					}
+	public static String awaitSettled(Admin admin, String group, int members, int instances, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		GroupAssignments last = null;
+		while (System.nanoTime() < deadline) {
+			try {
+				last = read(admin, group);
+				if (last.isSettledWith(members)) {
+					return last.diagram(Math.max(instances, last.shares().size()));
 				}
-				catch (RuntimeException ex) {
-					// Rebalancing or moving: ask again.
-				}
-				ClusterChecks.pause(Duration.ofMillis(250));
 			}
-			return ((last != null) ? last.diagram(instances) : "")
-					+ "  (not settled within %s: expected shares %s)%n".formatted(timeout, expectedShares(instances));
+			catch (RuntimeException ex) {
+				// Rebalancing or moving: ask again.
+			}
+			ClusterChecks.pause(Duration.ofMillis(250));
 		}
+		throw new IllegalStateException(
+				"group %s did not settle within %s with %d members, every partition owned, evenly; last seen: %s"
+					.formatted(group, timeout, members,
+							(last != null)
+									? last.state() + " " + last.members().size() + " members, shares " + last.shares()
+									: "nothing"));
+	}
+
+	/**
+	 * How many members each of {@code instances} identical instances brings to the group,
+	 * once it is stable (at most {@code timeout}): what {@link #awaitSettled} waits for
+	 * after a scale.
+	 * @throws IllegalStateException if the group is not stable in time, or its members do
+	 * not divide evenly among the instances
+	 */
+	public static int membersPerInstance(Admin admin, String group, int instances, Duration timeout) {
+		GroupAssignments stable = await(admin, group, -1, null, timeout);
+		if (stable.members().size() % instances != 0) {
+			throw new IllegalStateException("group %s has %d members for %d instances: not an even number each"
+				.formatted(group, stable.members().size(), instances));
+		}
+		return stable.members().size() / instances;
+	}
+
+	/**
+	 * Stable with that many members, every partition owned, and no owner with more than
+	 * one partition more than another.
+	 */
+	boolean isSettledWith(int members) {
+		List<Integer> shares = shares();
+		return isStable() && this.members.size() == members && unowned().isEmpty()
+				&& shares.get(0) - shares.get(shares.size() - 1) <= 1;
 	}
 
 	/** Each partition of orders and the members that own it (at most one, we hope). */

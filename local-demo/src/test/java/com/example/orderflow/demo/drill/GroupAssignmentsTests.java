@@ -9,12 +9,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GroupAssignmentsTests {
 
 	@Test
-	void sixPartitionsSpreadOverTheInstancesWithTheSeventhIdle() {
-		assertThat(GroupAssignments.expectedShares(1)).containsExactly(6);
-		assertThat(GroupAssignments.expectedShares(2)).containsExactly(3, 3);
-		assertThat(GroupAssignments.expectedShares(3)).containsExactly(2, 2, 2);
-		assertThat(GroupAssignments.expectedShares(4)).containsExactly(2, 2, 1, 1);
-		assertThat(GroupAssignments.expectedShares(7)).containsExactly(1, 1, 1, 1, 1, 1);
+	void settledMeansEveryMemberOfEveryInstanceInAStableGroupAndTheSixPartitionsSpreadEvenly() {
+		// Two instances of a service with three orders consumers and one retry consumer
+		// each: eight members, six of them owning one partition.
+		List<GroupAssignments.Member> eight = List.of(member("a", 0), member("b", 1), member("c", 2), member("d", 3),
+				member("e", 4), member("f", 5), member("r1"), member("r2"));
+		assertThat(new GroupAssignments("shipping-service", "Stable", eight).isSettledWith(8)).isTrue();
+		assertThat(new GroupAssignments("shipping-service", "Stable", eight).isSettledWith(4))
+			.as("one reader per instance is not how many members the instances bring")
+			.isFalse();
+		assertThat(new GroupAssignments("shipping-service", "Reconciling", eight).isSettledWith(8)).isFalse();
+		assertThat(new GroupAssignments("shipping-service", "Stable",
+				List.of(member("a", 0, 1, 2), member("b", 3, 4), member("c", 5), member("r1"), member("r2")))
+			.isSettledWith(5)).as("shares 3, 2, 1").isFalse();
+		assertThat(new GroupAssignments("shipping-service", "Stable",
+				List.of(member("a", 0, 1, 2), member("b", 3, 4), member("r1"), member("r2")))
+			.isSettledWith(4)).as("partition 5 unowned").isFalse();
+		assertThat(new GroupAssignments("fraud-service", "Stable",
+				List.of(member("a", 0, 1), member("b", 2, 3), member("c", 4), member("d", 5)))
+			.isSettledWith(4)).as("shares 2, 2, 1, 1").isTrue();
 	}
 
 	@Test
