@@ -41,9 +41,12 @@ import tools.jackson.databind.json.JsonMapper;
  * memory, raw Kafka on the same cluster (Kafka's tools, keyed producer loops, and the
  * consumer services' consume-transform-produce shape in plain clients), the pipeline at
  * the lowest rate, the orders API at rising rates, the highest rate every group keeps up
- * with, and the lowest rates again with the consumer services restarted to commit one
- * transaction per record. Prints a table of every figure beside its baseline and writes
- * {@code bench-<timestamp>.json} and {@code bench-<timestamp>.svg}.
+ * with, the lowest rates again with the consumer services restarted to commit one
+ * transaction per record, the lowest rate and the pipeline's again without tracing, the
+ * orders API alone at the pipeline's rate (no consumer service running), and
+ * orders-service started again with {@value #RESTART_ORDERS} orders to read. Prints a
+ * table of every figure beside its baseline and writes {@code bench-<timestamp>.json} and
+ * {@code bench-<timestamp>.svg}.
  */
 public final class Bench {
 
@@ -64,17 +67,17 @@ public final class Bench {
 	/** Keep-up steps, until the first a group misses. */
 	private static final List<Double> KEEP_UP_RATES = List.of(PIPELINE_RATE, 1500.0, KEEP_UP_AIM, 3000.0);
 
-	/**
-	 * The consumer services, restarted with one transaction per record for the
-	 * comparison; not orders-service, and not billing-v2-live, which consumes only after
-	 * a cut-over.
-	 */
 	/** The state orders-service reads at its restart, at the end of the run. */
 	static final int RESTART_ORDERS = 100_000;
 
 	private static final Pattern BOOK_GAUGE = Pattern
 		.compile("(?m)^orderflow_orders_book_orders\\{[^}]*\\} ([0-9.eE+]+)$");
 
+	/**
+	 * The consumer services, restarted with one transaction per record for the comparison
+	 * and stopped for the orders API alone; not orders-service, and not billing-v2-live,
+	 * which consumes only after a cut-over.
+	 */
 	static final List<String> CONSUMER_SERVICES = List.of(Stack.BILLING, Stack.BILLING_V2, Stack.SHIPPING, Stack.FRAUD,
 			Stack.NOTIFICATION);
 
@@ -220,6 +223,7 @@ public final class Bench {
 		List<BenchResults.Step> pipeline = new ArrayList<>();
 		List<BenchResults.Step> perRecord = new ArrayList<>();
 		List<BenchResults.Step> tracingOff = new ArrayList<>();
+		BenchResults.Step apiAlone;
 		double highest = 0;
 		Map<String, Long> loaded = Map.of();
 		try (LoadSteps steps = new LoadSteps(orders.baseUri(), this.cluster.clientProperties(), this::processes,
@@ -300,6 +304,15 @@ public final class Bench {
 					.formatted(step.rate(), step.length().toSeconds(), steps.lags()));
 				tracingOff.add(run(steps, "tracing-off", step));
 			}
+			// (h) The orders API alone: the consumer services stopped (for good: (f)
+			// reads
+			// the book without them), orders-service still without tracing, the issue's
+			// rate once more. No group can be offered more than the API takes here.
+			stopConsumerServices();
+			Duration aloneFor = seconds(20, 60);
+			this.progress.accept("== the orders API alone at %.0f orders/s for %d s: %s stopped, tracing still off"
+				.formatted(PIPELINE_RATE, aloneFor.toSeconds(), CONSUMER_SERVICES));
+			apiAlone = steps.runApiAlone("api-alone", PIPELINE_RATE, aloneFor, HTTP_P99_LIMIT_MS);
 		}
 		BenchResults.OrdersRestart restart = ordersRestart(raw, probe);
 		long launcher = Footprint.residentMegabytes(ProcessHandle.current().pid()).orElse(0);
@@ -315,22 +328,28 @@ public final class Bench {
 		machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
 		return new BenchResults(DateTimeFormatter.ISO_INSTANT.format(started), this.quick, machine, stackFigures,
 				producerPerformance, endToEnd, keyed, transactional, consumerShapeDefaults, consumerShape, ceiling,
-				ingest, highest, pipeline, keepUp, perRecord, tracingOff, restart);
+				ingest, highest, pipeline, keepUp, perRecord, tracingOff, apiAlone, restart);
+	}
+
+	/**
+	 * The consumer services stop for the rest of the run; see {@link #CONSUMER_SERVICES}.
+	 */
+	private void stopConsumerServices() {
+		for (String service : CONSUMER_SERVICES) {
+			this.stack.service(service).stop();
+			this.stack.forget(service);
+		}
 	}
 
 	/**
 	 * (f) orders-service killed and started again with {@value #RESTART_ORDERS} orders in
 	 * its state, topped up with copies of a real OrderCreated: how long until it is
-	 * ready, having read them all, and its memory then. The consumer services stop first,
-	 * so that what is measured is orders-service reading {@code orders}, not the groups
-	 * catching up with the copies.
+	 * ready, having read them all, and its memory then. The consumer services have
+	 * stopped before, so that what is measured is orders-service reading {@code orders},
+	 * not the groups catching up with the copies.
 	 */
 	private BenchResults.OrdersRestart ordersRestart(RawBaseline raw, ProbeRecord probe) {
 		this.progress.accept("== orders-service restarted with %,d orders in its state".formatted(RESTART_ORDERS));
-		for (String service : CONSUMER_SERVICES) {
-			this.stack.service(service).stop();
-			this.stack.forget(service);
-		}
 		ServiceProcess orders = this.stack.service(Stack.ORDERS);
 		long before = ordersInBook(orders);
 		long topUp = Math.max(0, RESTART_ORDERS - before);

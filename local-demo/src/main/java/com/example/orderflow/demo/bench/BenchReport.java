@@ -113,6 +113,7 @@ final class BenchReport {
 						+ met(keepUp.highestRate() >= Bench.KEEP_UP_AIM, ">= " + perSecond(Bench.KEEP_UP_AIM)));
 		table.row("  the same against the raw consume-transform-produce ceiling", perSecond(keepUp.highestRate()),
 				"warm " + orders(keepUp.rawCeiling()), ratio(keepUp.highestRate(), keepUp.rawCeiling()), "");
+		apiAloneRows(table, results);
 		String text = "Results (ratios against raw Kafka measured in this run)\n" + table.render("  ");
 		if (!results.perRecord().isEmpty()) {
 			text += "\n" + perRecordAgainstBatched(results);
@@ -182,11 +183,36 @@ final class BenchReport {
 	/** Where the CPU went while the step offered its load. */
 	private static void cpuRows(TextTable table, BenchResults.Step step, Map<String, String> machine) {
 		double cores = step.cpuCores().values().stream().mapToDouble(Double::doubleValue).sum();
-		table.row("  CPU while %s were offered, every process".formatted(perSecond(step.targetRate())),
+		table.row(
+				"  CPU while %s were offered (%s), every process".formatted(perSecond(step.targetRate()), step.phase()),
 				Bench.format("%.2f cores", cores), machine.getOrDefault("processors", "?") + " cores", "", "");
 		step.cpuCores()
 			.forEach((process, used) -> table.row("    CPU " + process, Bench.format("%.2f cores", used), "", "", ""));
 		table.row("    CPU of the whole machine (cores)", LoadSteps.machine(step), "", "", "");
+	}
+
+	/**
+	 * The orders API alone at the pipeline's rate, beside the same rate with every
+	 * service running (both without tracing): what the API takes when nothing else of the
+	 * system runs bounds what any group can be offered.
+	 */
+	private static void apiAloneRows(TextTable table, BenchResults results) {
+		BenchResults.Step alone = results.apiAlone();
+		if (alone == null) {
+			return;
+		}
+		String baseline = results.stepsAt(alone.targetRate(), "tracing-off")
+			.stream()
+			.findFirst()
+			.map((all) -> "every service %s".formatted(perSecond(all.acknowledgedPerSecond())))
+			.orElse("");
+		table.row(
+				"keep-up: the orders API alone, %s offered for %.0f s".formatted(perSecond(alone.targetRate()),
+						alone.seconds()),
+				"took " + perSecond(alone.acknowledgedPerSecond()), baseline,
+				ratio(alone.acknowledgedPerSecond(), alone.targetRate()) + " of offered",
+				"no consumer service, tracing off; " + (alone.takenWithoutErrors() ? "taken" : alone.verdict()));
+		cpuRows(table, alone, results.machine());
 	}
 
 	private static void keepUpRow(TextTable table, BenchResults.Step step) {

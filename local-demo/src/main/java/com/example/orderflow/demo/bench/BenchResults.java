@@ -38,6 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * @param tracingOff the lowest rate and the pipeline's rate again after every service was
  * restarted without tracing (phase {@code tracing-off}); the rest of the run traces every
  * order into Zipkin
+ * @param apiAlone the pipeline's rate offered once more with no consumer service running
+ * and tracing still off (phase {@code api-alone}): what the orders API takes when the
+ * machine runs nothing else of the system; null in results written before it was measured
  * @param ordersRestart orders-service killed and started again with 100,000 orders in its
  * state
  */
@@ -45,7 +48,8 @@ public record BenchResults(String startedAt, boolean quick, Map<String, String> 
 		ToolOutput.ProducerPerformance producerPerformance, ToolOutput.EndToEndLatency endToEndLatency,
 		RawLoop keyedIdempotent, RawLoop keyedTransactional, RawLoop consumerShapeDefaults, RawLoop consumerShape,
 		ConsumeTransformProduce consumeTransformProduce, List<Step> ingest, double highestSustainableRate,
-		List<Step> pipeline, KeepUp keepUp, List<Step> perRecord, List<Step> tracingOff, OrdersRestart ordersRestart) {
+		List<Step> pipeline, KeepUp keepUp, List<Step> perRecord, List<Step> tracingOff, Step apiAlone,
+		OrdersRestart ordersRestart) {
 
 	/**
 	 * Records every order costs the cluster: the order event and one output per group.

@@ -111,22 +111,11 @@ final class LoadSteps implements AutoCloseable {
 		sampler.scheduleWithFixedDelay(() -> lags().forEach((group, lag) -> lagSamples
 			.computeIfAbsent(group, (key) -> Collections.synchronizedList(new ArrayList<>()))
 			.add(lag)), 0, 1, TimeUnit.SECONDS);
-		Map<String, Duration> cpuBefore = cpuTimes();
-		Optional<HostCpu> machineBefore = HostCpu.read();
-		long cpuFrom = System.nanoTime();
-		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false, OrderLoad.IMPATIENT)
-			.start(rate, duration);
-		running.awaitEnd();
-		OrderLoad.Result result = running.stop();
-		Map<String, Double> cpuCores = cpuCores(cpuBefore, cpuTimes(), (System.nanoTime() - cpuFrom) / 1e9);
-		Map<String, Double> machineCores = machineBefore
-			.flatMap((before) -> HostCpu.read()
-				.map((after) -> before.coresUntil(after, Runtime.getRuntime().availableProcessors())))
-			.orElse(Map.of());
+		Offered offered = offer(rate, duration);
 		stop(sampler);
 		Map<String, Double> drainSeconds = awaitDrained(drain);
 		readNew();
-		List<OrderLoad.Request> acknowledged = result.acknowledged();
+		List<OrderLoad.Request> acknowledged = offered.result().acknowledged();
 		Map<String, BenchResults.GroupFigures> groups = new LinkedHashMap<>();
 		for (Map.Entry<String, String> group : ConsumerGroups.OUTPUT_TOPICS.entrySet()) {
 			Map<String, Long> at = this.outputAt.getOrDefault(group.getValue(), Map.of());
@@ -158,6 +147,52 @@ final class LoadSteps implements AutoCloseable {
 		BenchResults.LagFigures comparison = new BenchResults.LagFigures(ConsumerGroups.BILLING_COMPARISON,
 				comparisonSamples.stream().mapToLong(Long::longValue).max().orElse(0), comparisonDrained,
 				lagBounded(comparisonSamples, comparisonDrained, INVOICES_PER_ORDER * rate), comparisonSamples);
+		BenchResults.Step step = step(phase, rate, duration, offered, groups, comparison, httpLimitMs);
+		this.progress.accept(describe(step));
+		return step;
+	}
+
+	/**
+	 * Offers orders at {@code rate} for {@code duration} and reports only what the orders
+	 * API did with them: for a step with no consumer service running, where no group has
+	 * anything to keep up with.
+	 * @param httpLimitMs the p99 of a sustainable step
+	 */
+	BenchResults.Step runApiAlone(String phase, double rate, Duration duration, double httpLimitMs) {
+		BenchResults.Step step = step(phase, rate, duration, offer(rate, duration), Map.of(), null, httpLimitMs);
+		this.progress.accept(("%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f ms: %s; no"
+				+ " consumer service running; CPU cores while the load ran: %s; the machine: %s")
+			.formatted(step.phase(), step.targetRate(), step.sent(), step.acknowledged(), step.acknowledgedPerSecond(),
+					step.httpMs().p50(), step.httpMs().p99(), step.verdict(), cores(step.cpuCores()), machine(step)));
+		return step;
+	}
+
+	/**
+	 * The open-loop load itself, and the CPU every process and the machine used
+	 * meanwhile.
+	 */
+	private Offered offer(double rate, Duration duration) {
+		Map<String, Duration> cpuBefore = cpuTimes();
+		Optional<HostCpu> machineBefore = HostCpu.read();
+		long cpuFrom = System.nanoTime();
+		OrderLoad.Running running = new OrderLoad(this.ordersService, this.progress, false, OrderLoad.IMPATIENT)
+			.start(rate, duration);
+		running.awaitEnd();
+		OrderLoad.Result result = running.stop();
+		Map<String, Double> cpuCores = cpuCores(cpuBefore, cpuTimes(), (System.nanoTime() - cpuFrom) / 1e9);
+		Map<String, Double> machineCores = machineBefore
+			.flatMap((before) -> HostCpu.read()
+				.map((after) -> before.coresUntil(after, Runtime.getRuntime().availableProcessors())))
+			.orElse(Map.of());
+		return new Offered(result, cpuCores, machineCores);
+	}
+
+	private record Offered(OrderLoad.Result result, Map<String, Double> cpuCores, Map<String, Double> machineCores) {
+	}
+
+	private static BenchResults.Step step(String phase, double rate, Duration duration, Offered offered,
+			Map<String, BenchResults.GroupFigures> groups, BenchResults.LagFigures comparison, double httpLimitMs) {
+		OrderLoad.Result result = offered.result();
 		Percentiles http = Percentiles
 			.of(result.requests().stream().map((request) -> request.seconds() * 1000).toList());
 		int errors = result.notAcknowledged().size();
@@ -175,11 +210,9 @@ final class LoadSteps implements AutoCloseable {
 		else {
 			verdict = "ok";
 		}
-		BenchResults.Step step = new BenchResults.Step(phase, rate, result.seconds(), result.sent(),
-				acknowledged.size(), errors, result.acknowledgedPerSecond(), http, groups, verdict.equals("ok"),
-				verdict, cpuCores, comparison, machineCores);
-		this.progress.accept(describe(step));
-		return step;
+		return new BenchResults.Step(phase, rate, result.seconds(), result.sent(), result.acknowledged().size(), errors,
+				result.acknowledgedPerSecond(), http, groups, verdict.equals("ok"), verdict, offered.cpuCores(),
+				comparison, offered.machineCores());
 	}
 
 	/**

@@ -158,7 +158,22 @@ class BenchResultsWritingTests {
 					+ " orders/s\\s+42.5%")
 			.containsPattern("stack: RSS after the 1000/s step\\s+660 MB.*met <= 4096 MB")
 			.containsPattern("ingest: highest rate, no errors and HTTP p99 <= 100 ms, any step\\s+1500/s")
-			.containsPattern("CPU while 1000/s were offered, every process\\s+0.70 cores\\s+2 cores");
+			.containsPattern("CPU while 1000/s were offered \\(keep-up\\), every process\\s+0.70 cores\\s+2 cores");
+	}
+
+	@Test
+	void theOrdersApiAloneStandsBesideEveryServiceWithoutTracingAtTheSameRate() {
+		BenchResults results = results();
+		JsonNode alone = JsonMapper.builder().build().readTree(results.toJson()).path("apiAlone");
+
+		assertThat(alone.path("phase").asString()).isEqualTo("api-alone");
+		assertThat(alone.path("acknowledgedPerSecond").asDouble()).isEqualTo(700);
+		assertThat(alone.path("groups").isEmpty()).isTrue();
+		assertThat(alone.path("everyGroupKeptUp").asBoolean()).isFalse();
+		assertThat(BenchReport.table(results))
+			.containsPattern("keep-up: the orders API alone, 1000/s offered for 6 s\\s+took 700/s\\s+every service"
+					+ " 480/s\\s+70.0% of offered\\s+no consumer service, tracing off; 1800 requests not answered 201")
+			.containsPattern("CPU while 1000/s were offered \\(api-alone\\), every process\\s+0.70 cores\\s+2 cores");
 	}
 
 	@Test
@@ -198,7 +213,7 @@ class BenchResultsWritingTests {
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
 				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
-				List.of(overloaded), results.keepUp(), List.of(), List.of(), results.ordersRestart());
+				List.of(overloaded), results.keepUp(), List.of(), List.of(), null, results.ordersRestart());
 
 		assertThat(nothing.get("fraud-service").keptUp()).isFalse();
 		assertThat(BenchReport.table(withOverload))
@@ -254,7 +269,7 @@ class BenchResultsWritingTests {
 				results.producerPerformance(), results.endToEndLatency(), results.keyedIdempotent(),
 				results.keyedTransactional(), results.consumerShapeDefaults(), results.consumerShape(),
 				results.consumeTransformProduce(), results.ingest(), results.highestSustainableRate(),
-				List.of(comparisonBehind), results.keepUp(), List.of(), List.of(), results.ordersRestart());
+				List.of(comparisonBehind), results.keepUp(), List.of(), List.of(), null, results.ordersRestart());
 
 		assertThat(kept.everyGroupKeptUp()).isTrue();
 		assertThat(comparisonKept.everyGroupKeptUp()).isTrue();
@@ -346,6 +361,10 @@ class BenchResultsWritingTests {
 				group("invoices", 150, new Percentiles(150, 6, 20, 25, 30), List.of(0L, 10L, 2L), 0.2, 25));
 		BenchResults.Step untraced = step("tracing-off", 25, 25, new Percentiles(150, 5, 28, 30, 35), untracedGroups,
 				true, "ok");
+		BenchResults.Step untracedPeak = step("tracing-off", 1000, 480, slow, untracedGroups, false,
+				"3120 requests not answered 201");
+		BenchResults.Step apiAlone = step("api-alone", 1000, 700, slow, Map.of(), false,
+				"1800 requests not answered 201");
 		BenchResults.RawLoop keyed = BenchResults.RawLoop.of("keyed idempotent acks=all", 520, 1, 30_000, 2,
 				Percentiles.of(5, 10, 20));
 		BenchResults.ConsumeTransformProduce ctp = new BenchResults.ConsumeTransformProduce(5, 6, 300, 20_000,
@@ -365,7 +384,7 @@ class BenchResultsWritingTests {
 						1_000, 5, Percentiles.of(15, 20, 40)),
 				ctp, List.of(ok, tooSlow), 25, pipelineSteps,
 				BenchResults.KeepUp.of(List.of(pipeline, ok, tooSlow), keepUpSteps, keyed, ctp.warm()),
-				List.of(perRecord, perRecordBehind), List.of(untraced),
+				List.of(perRecord, perRecordBehind), List.of(untraced, untracedPeak), apiAlone,
 				new BenchResults.OrdersRestart(100_000, 9.4, 410));
 	}
 
