@@ -304,8 +304,7 @@ public final class Bench {
 					.formatted(step.rate(), step.length().toSeconds(), steps.lags()));
 				tracingOff.add(run(steps, "tracing-off", step));
 			}
-			// (h) The orders API alone: the consumer services stopped (for good: (f)
-			// reads
+			// (h) The orders API alone: the consumer services stopped for good ((f) reads
 			// the book without them), orders-service still without tracing, the issue's
 			// rate once more. No group can be offered more than the API takes here.
 			stopConsumerServices();
