@@ -160,10 +160,7 @@ final class LoadSteps implements AutoCloseable {
 	 */
 	BenchResults.Step runApiAlone(String phase, double rate, Duration duration, double httpLimitMs) {
 		BenchResults.Step step = step(phase, rate, duration, offer(rate, duration), Map.of(), null, httpLimitMs);
-		this.progress.accept(("%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f ms: %s; no"
-				+ " consumer service running; CPU cores while the load ran: %s; the machine: %s")
-			.formatted(step.phase(), step.targetRate(), step.sent(), step.acknowledged(), step.acknowledgedPerSecond(),
-					step.httpMs().p50(), step.httpMs().p99(), step.verdict(), cores(step.cpuCores()), machine(step)));
+		this.progress.accept(describe(step));
 		return step;
 	}
 
@@ -232,21 +229,31 @@ final class LoadSteps implements AutoCloseable {
 		return Math.max(DRAINED_LAG, Math.round(rate * BOUNDED_LAG_SECONDS));
 	}
 
+	/**
+	 * A step for the progress log; one with no group (the orders API alone) says that no
+	 * consumer service ran instead of how the groups did.
+	 */
 	static String describe(BenchResults.Step step) {
-		String groups = step.groups()
-			.entrySet()
-			.stream()
-			.map((group) -> describe(group.getKey(), group.getValue()))
-			.collect(Collectors.joining("; "));
-		if (step.comparison() != null) {
-			groups += "; " + describe(step.comparison());
+		String groups;
+		if (step.groups().isEmpty()) {
+			groups = "no consumer service running";
 		}
-		String cpu = cores(step.cpuCores());
-		return ("%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f p99.9 %.1f ms: %s; every group"
-				+ " kept up: %s; to output: %s; CPU cores while the load ran: %s; the machine: %s")
+		else {
+			groups = "every group kept up: %s; to output: %s".formatted(step.everyGroupKeptUp() ? "yes" : "NO",
+					step.groups()
+						.entrySet()
+						.stream()
+						.map((group) -> describe(group.getKey(), group.getValue()))
+						.collect(Collectors.joining("; ")));
+			if (step.comparison() != null) {
+				groups += "; " + describe(step.comparison());
+			}
+		}
+		return ("%s %.0f/s: %d sent, %d acknowledged (%.0f/s), HTTP p50 %.1f p99 %.1f p99.9 %.1f ms: %s; %s; CPU cores"
+				+ " while the load ran: %s; the machine: %s")
 			.formatted(step.phase(), step.targetRate(), step.sent(), step.acknowledged(), step.acknowledgedPerSecond(),
-					step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999(), step.verdict(),
-					step.everyGroupKeptUp() ? "yes" : "NO", groups, cpu, machine(step));
+					step.httpMs().p50(), step.httpMs().p99(), step.httpMs().p999(), step.verdict(), groups,
+					cores(step.cpuCores()), machine(step));
 	}
 
 	private static String describe(String name, BenchResults.GroupFigures group) {

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -80,12 +81,25 @@ public record GroupAssignments(String group, String state, List<Member> members)
 	 */
 	public static GroupAssignments await(Admin admin, String group, int members, List<Integer> shares,
 			Duration timeout) {
+		return awaitUntil(admin, group, (seen) -> seen.has(members, shares),
+				"reach %s with %d members".formatted(shares, members), timeout);
+	}
+
+	/**
+	 * Reads the group until it is as {@code wanted} says, asking again while the
+	 * coordinator moves or the group rebalances.
+	 * @param what the state waited for, for the exception: "reach [2, 2, 2] with 3
+	 * members"
+	 * @throws IllegalStateException with what was last seen, after the timeout
+	 */
+	private static GroupAssignments awaitUntil(Admin admin, String group, Predicate<GroupAssignments> wanted,
+			String what, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		GroupAssignments last = null;
 		while (System.nanoTime() < deadline) {
 			try {
 				last = read(admin, group);
-				if (last.has(members, shares)) {
+				if (wanted.test(last)) {
 					return last;
 				}
 			}
@@ -94,9 +108,9 @@ public record GroupAssignments(String group, String state, List<Member> members)
 			}
 			ClusterChecks.pause(Duration.ofMillis(100));
 		}
-		throw new IllegalStateException("group %s did not reach %s with %d members within %s; last seen: %s"
-			.formatted(group, shares, members, timeout, (last != null)
-					? last.state() + " " + last.members().size() + " members, shares " + last.shares() : "nothing"));
+		throw new IllegalStateException("group %s did not %s within %s; last seen: %s".formatted(group, what, timeout,
+				(last != null) ? last.state() + " " + last.members().size() + " members, shares " + last.shares()
+						: "nothing"));
 	}
 
 	/**
@@ -119,26 +133,9 @@ public record GroupAssignments(String group, String state, List<Member> members)
 	 * @throws IllegalStateException with what was last seen, after the timeout
 	 */
 	public static String awaitSettled(Admin admin, String group, int members, int instances, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		GroupAssignments last = null;
-		while (System.nanoTime() < deadline) {
-			try {
-				last = read(admin, group);
-				if (last.isSettledWith(members)) {
-					return last.diagram(Math.max(instances, last.shares().size()));
-				}
-			}
-			catch (RuntimeException ex) {
-				// Rebalancing or moving: ask again.
-			}
-			ClusterChecks.pause(Duration.ofMillis(250));
-		}
-		throw new IllegalStateException(
-				"group %s did not settle within %s with %d members, every partition owned, evenly; last seen: %s"
-					.formatted(group, timeout, members,
-							(last != null)
-									? last.state() + " " + last.members().size() + " members, shares " + last.shares()
-									: "nothing"));
+		GroupAssignments settled = awaitUntil(admin, group, (seen) -> seen.isSettledWith(members),
+				"settle with %d members, every partition owned, evenly".formatted(members), timeout);
+		return settled.diagram(Math.max(instances, settled.shares().size()));
 	}
 
 	/**
